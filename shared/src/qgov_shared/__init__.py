@@ -1,0 +1,1 @@
+"""QGov shared library: mechanisms every service uses, never a service's business rules."""

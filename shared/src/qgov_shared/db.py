@@ -1,0 +1,60 @@
+"""Async database access: one engine per service, sessions for use cases, database creation."""
+
+from __future__ import annotations
+
+import asyncpg
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from qgov_shared.settings import ServiceSettings
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def create_engine(settings: ServiceSettings) -> AsyncEngine:
+    return create_async_engine(
+        settings.service_database_url,
+        pool_size=settings.database_pool_size,
+        pool_pre_ping=True,
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> SessionFactory:
+    # expire_on_commit=False: use cases hand committed objects to the HTTP layer to render.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ensure_database(database_url: str, *, template: str | None = None) -> bool:
+    """Create the database named in `database_url` if missing; True when it was created."""
+    url = make_url(database_url)
+    connection = await asyncpg.connect(_libpq_dsn(url.set(database="postgres")))
+    try:
+        exists = await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", url.database
+        )
+        if exists:
+            return False
+        clone = f' TEMPLATE "{template}"' if template else ""
+        await connection.execute(f'CREATE DATABASE "{url.database}"{clone}')
+        return True
+    finally:
+        await connection.close()
+
+
+async def drop_database(database_url: str) -> None:
+    url = make_url(database_url)
+    connection = await asyncpg.connect(_libpq_dsn(url.set(database="postgres")))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def _libpq_dsn(url) -> str:
+    """asyncpg speaks libpq URLs, without SQLAlchemy's `+driver` suffix."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -1,0 +1,93 @@
+"""Settings shared by every service, read from `QGOV_`-prefixed environment variables.
+
+A service subclasses `ServiceSettings`, fixing its own name and port; nothing is read at
+import time, so tests build settings (and apps) with whatever values they need.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_DEMO_SECRET = "demo-secret"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QGOV_", extra="ignore")
+
+    service_name: str = "qgov"
+    environment: Environment = Environment.DEVELOPMENT
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="The PostgreSQL server; each service uses its own database on it.",
+    )
+    database_name: str | None = Field(
+        None, description="This service's database; default `qgov_<service_name>`."
+    )
+    database_pool_size: int = 10
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_session_timeout_ms: int = Field(
+        10_000, description="Consumer-group session timeout; the embedded broker joins in half."
+    )
+    kafka_heartbeat_interval_ms: int = 3_000
+    kafka_fetch_max_wait_ms: int = 100
+    kafka_topic_partitions: int = 6
+    kafka_topic_prefix: str = Field(
+        "", description="Namespace put before every topic name (tests, shared clusters)."
+    )
+
+    run_outbox_relay: bool = Field(True, description="Publish this replica's outbox.")
+    run_consumers: bool = Field(True, description="Consume events in this replica.")
+    outbox_poll_interval_s: float = 0.05
+    outbox_batch_size: int = 500
+    consumer_max_attempts: int = 5
+    consumer_retry_backoff_s: float = 0.2
+
+    max_body_bytes: int = 1_048_576
+    jwks_url: str | None = None
+    jwt_issuer: str = "qgov-gateway"
+    jwt_audience: str = "qgov"
+    demo_secret: SecretStr = SecretStr(DEFAULT_DEMO_SECRET)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_development_defaults_in_production(self) -> Self:
+        if self.environment is Environment.PRODUCTION:
+            if self.demo_secret.get_secret_value() == DEFAULT_DEMO_SECRET:
+                raise ValueError("QGOV_DEMO_SECRET must not keep its default in production")
+            if self.jwks_url is None and self.service_name != "gateway":
+                raise ValueError("QGOV_JWKS_URL is required in production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def service_database_url(self) -> str:
+        """The URL of this service's own database on the configured server."""
+        name = self.database_name or f"qgov_{self.service_name}"
+        return database_url_for(self.database_url, name)
+
+
+def database_url_for(server_url: str, database: str) -> str:
+    """The same server and credentials, another database, always with the asyncpg driver."""
+    url = make_url(server_url).set(drivername="postgresql+asyncpg", database=database)
+    return url.render_as_string(hide_password=False)

@@ -1,0 +1,113 @@
+"""Tracing and logging: one trace from an HTTP request, through the outbox, into consumers.
+
+HTTP, httpx and SQLAlchemy are instrumented by OpenTelemetry's libraries. Kafka is traced by
+hand, because the context that matters is the one stored with the outbox row when the event was
+written, not the relay's own: `current_traceparent()` captures it, the relay sends it as the
+`traceparent` header, and `consumer_span()` continues it in the consumer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import SpanKind
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_propagator = TraceContextTextMapPropagator()
+_tracer = trace.get_tracer("qgov")
+
+
+def configure_tracing(service_name: str) -> TracerProvider:
+    """Install the process's tracer provider once; export over OTLP when an endpoint is set."""
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider):
+        return provider
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def current_traceparent() -> str | None:
+    carrier: dict[str, str] = {}
+    _propagator.inject(carrier)
+    return carrier.get("traceparent")
+
+
+@contextmanager
+def consumer_span(topic: str, event_type: str, traceparent: str | None) -> Iterator[None]:
+    """A CONSUMER span that continues the producer's trace when the message carries one."""
+    parent = _propagator.extract({"traceparent": traceparent} if traceparent else {})
+    token = otel_context.attach(parent)
+    try:
+        with _tracer.start_as_current_span(
+            f"{topic} process",
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": topic,
+                "cloudevents.event_type": event_type,
+            },
+        ):
+            yield
+    finally:
+        otel_context.detach(token)
+
+
+@contextmanager
+def producer_span(topic: str, count: int) -> Iterator[None]:
+    with _tracer.start_as_current_span(
+        f"{topic} publish",
+        kind=SpanKind.PRODUCER,
+        attributes={
+            "messaging.system": "kafka",
+            "messaging.destination.name": topic,
+            "messaging.batch.message_count": count,
+        },
+    ):
+        yield
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line, carrying the trace and span ids of the current span."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        span_context = trace.get_current_span().get_span_context()
+        if span_context.is_valid:
+            entry["trace_id"] = format(span_context.trace_id, "032x")
+            entry["span_id"] = format(span_context.span_id, "016x")
+        for key in ("service", "request_id", "event_id", "event_type"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, as_json: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if as_json:
+        handler.setFormatter(JsonLogFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,92 @@
+"""The unit of work: one transaction in which a state change and the events it caused commit.
+
+Use cases add rows through `uow.session` and announce facts with `uow.publish(event)`; the edge
+that started the work (an HTTP route or a consumer) calls `commit()`, which writes the outbox
+rows into the same transaction. Leaving the block without committing rolls everything back, so
+a failed use case publishes nothing.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from qgov_shared.backbone import outbox_events, processed_events
+from qgov_shared.db import SessionFactory
+from qgov_shared.envelope import CONTENT_TYPE, CloudEvent
+from qgov_shared.telemetry import current_traceparent
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: SessionFactory, *, topic_prefix: str = "") -> None:
+        self._session_factory = session_factory
+        self._topic_prefix = topic_prefix
+        self._session: AsyncSession | None = None
+        self._pending: list[CloudEvent] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `async with uow:`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._session_factory()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+        self._session = None
+        self._pending = []
+
+    def publish(self, event: CloudEvent) -> None:
+        """Queue an event; it is written to the outbox when (and only if) the work commits."""
+        traceparent = current_traceparent()
+        if traceparent and event.traceparent is None:
+            event = event.model_copy(update={"traceparent": traceparent})
+        self._pending.append(event)
+
+    async def mark_processed(self, consumer: str, event: CloudEvent) -> bool:
+        """Record that `consumer` handled `event`; False when it already had (a duplicate).
+
+        A concurrent duplicate waits on the primary key until the first commits or rolls back,
+        so exactly one transaction applies the event.
+        """
+        result = await self.session.execute(
+            pg_insert(processed_events)
+            .values(consumer=consumer, event_id=event.id, event_type=event.type)
+            .on_conflict_do_nothing()
+            .returning(processed_events.c.event_id)
+        )
+        return result.first() is not None
+
+    async def commit(self) -> None:
+        if self._pending:
+            rows = [self._outbox_row(event) for event in self._pending]
+            await self.session.execute(insert(outbox_events), rows)
+        await self.session.commit()
+        self._pending = []
+
+    def _outbox_row(self, event: CloudEvent) -> dict:
+        headers = {"content-type": CONTENT_TYPE, "ce_type": event.type, "ce_id": event.id}
+        if event.traceparent:
+            headers["traceparent"] = event.traceparent
+        return {
+            "event_id": event.id,
+            "topic": self._topic_prefix + event.topic,
+            "partition_key": event.partition_key,
+            "event_type": event.type,
+            "payload": event.to_json(),
+            "headers": headers,
+        }
