@@ -1,0 +1,209 @@
+"""The composition root every service uses: `create_service_app` wires settings, database,
+outbox relay, consumers, HTTP conventions and telemetry around the service's own routers.
+
+Nothing is built at import time; the lifespan builds the runtime and tears it down, so tests
+make a fresh app per test with their own settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from qgov_shared.consumer import EventConsumer, Subscription
+from qgov_shared.db import SessionFactory, create_engine, create_session_factory
+from qgov_shared.http import health
+from qgov_shared.http.middleware import BodyRulesMiddleware, RequestContextMiddleware
+from qgov_shared.http.problems import install_problem_handlers
+from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
+from qgov_shared.outbox import OutboxRelay
+from qgov_shared.settings import ServiceSettings
+from qgov_shared.telemetry import configure_logging, configure_tracing
+from qgov_shared.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+_RESTART_BACKOFF_MAX_S = 5.0
+
+
+@dataclass
+class Runtime:
+    """What a running service holds: built by the lifespan, reachable as `app.state.runtime`."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    session_factory: SessionFactory
+    consumers: list[EventConsumer] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, topic_prefix=self.settings.kafka_topic_prefix)
+
+    def topic(self, name: str) -> str:
+        """A topic or consumer-group name in this deployment's namespace."""
+        return self.settings.kafka_topic_prefix + name
+
+    def consumer_report(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "group": c.subscription.group_id,
+                "assigned": c.assigned.is_set(),
+                "processed": c.stats.processed,
+                "duplicates": c.stats.duplicates,
+                "dead_lettered": c.stats.dead_lettered,
+                "lag": c.stats.total_lag,
+            }
+            for c in self.consumers
+        ]
+
+    def outbox_relay(self) -> OutboxRelay:
+        return OutboxRelay(
+            self.engine,
+            lambda: new_producer(self.settings),
+            batch_size=self.settings.outbox_batch_size,
+            poll_interval_s=self.settings.outbox_poll_interval_s,
+        )
+
+    def event_consumer(self, subscription: Subscription) -> EventConsumer:
+        """A consumer for `subscription`, its group and topics in this deployment's namespace;
+        not started."""
+        namespaced = Subscription(
+            group_id=self.topic(subscription.group_id),
+            handler=subscription.handler,
+            topics=tuple(self.topic(t) for t in subscription.topics),
+            pattern=_namespaced_pattern(self.settings.kafka_topic_prefix, subscription.pattern),
+        )
+        return EventConsumer(
+            namespaced,
+            lambda group_id: new_consumer(self.settings, group_id),
+            lambda: new_producer(self.settings),
+            self.unit_of_work,
+            max_attempts=self.settings.consumer_max_attempts,
+            retry_backoff_s=self.settings.consumer_retry_backoff_s,
+        )
+
+    def start_consumer(self, subscription: Subscription) -> EventConsumer:
+        consumer = self.event_consumer(subscription)
+        self.consumers.append(consumer)
+        self.spawn(f"consumer:{subscription.group_id}", lambda: consumer.run(self.stop))
+        return consumer
+
+    def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self.tasks.append(asyncio.create_task(_supervised(name, work, self.stop), name=name))
+
+    async def shutdown(self) -> None:
+        self.stop.set()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.engine.dispose()
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str = "",
+    routers: Sequence[APIRouter] = (),
+    subscriptions: Iterable[Subscription] = (),
+    media_types: Iterable[str] = ("application/json",),
+    on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
+) -> FastAPI:
+    subscriptions = list(subscriptions)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = _build_runtime(settings)
+        app.state.runtime = runtime
+        SQLAlchemyInstrumentor().instrument(engine=runtime.engine.sync_engine)
+        runtime.spawn("topics", lambda: _provision_topics(runtime, subscriptions))
+        if settings.run_outbox_relay:
+            relay = runtime.outbox_relay()
+            runtime.spawn("outbox-relay", lambda: relay.run(runtime.stop))
+        if settings.run_consumers:
+            for subscription in subscriptions:
+                runtime.start_consumer(subscription)
+        if on_startup is not None:
+            await on_startup(app)
+        try:
+            yield
+        finally:
+            await runtime.shutdown()
+
+    configure_logging(settings.log_level, settings.log_json)
+    configure_tracing(settings.service_name)
+    if not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
+        HTTPXClientInstrumentor().instrument()
+    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(
+        BodyRulesMiddleware, max_bytes=settings.max_body_bytes, media_types=media_types
+    )
+    app.add_middleware(RequestContextMiddleware)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    return app
+
+
+def _build_runtime(settings: ServiceSettings) -> Runtime:
+    engine = create_engine(settings)
+    return Runtime(settings=settings, engine=engine, session_factory=create_session_factory(engine))
+
+
+def _namespaced_pattern(prefix: str, pattern: str | None) -> str | None:
+    if pattern is None or not prefix:
+        return pattern
+    return "^" + re.escape(prefix) + pattern.removeprefix("^")
+
+
+async def _provision_topics(runtime: Runtime, subscriptions: list[Subscription]) -> None:
+    own = runtime.topic(f"qgov.{runtime.settings.service_name}")
+    wanted = {own} | {runtime.topic(t) for s in subscriptions for t in s.topics}
+    await ensure_topics(runtime.settings, sorted(wanted))
+
+
+async def _supervised(
+    name: str, work: Callable[[], Coroutine[Any, Any, None]], stop: asyncio.Event
+) -> None:
+    """Run `work` until it returns or `stop` is set, restarting it with backoff if it fails."""
+    backoff = 0.1
+    while not stop.is_set():
+        try:
+            await work()
+            return
+        except Exception:
+            log.warning("%s failed; restarting in %.1fs", name, backoff, exc_info=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=backoff)
+            backoff = min(backoff * 2, _RESTART_BACKOFF_MAX_S)
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def get_unit_of_work(request: Request) -> UnitOfWork:
+    return request.app.state.runtime.unit_of_work()
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for reads; writes go through a unit of work."""
+    async with request.app.state.runtime.session_factory() as session:
+        yield session
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,0 +1,1 @@
+"""HTTP conventions every QGov API follows."""

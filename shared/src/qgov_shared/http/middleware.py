@@ -1,0 +1,100 @@
+"""ASGI middleware for the rules every request meets before a route sees it: a request id,
+a body-size limit (413) and an accepted media type for bodies (415)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from contextvars import ContextVar
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qgov_shared.http.problems import problem_response
+
+REQUEST_ID_HEADER = "x-request-id"
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class RequestContextMiddleware:
+    """Takes the caller's X-Request-ID when it is sane, else makes one, and echoes it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, REQUEST_ID_HEADER)
+        rid = incoming if incoming and _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id.set(rid)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id.reset(token)
+
+
+class BodyRulesMiddleware:
+    """413 for bodies over `max_bytes` (declared or streamed); 415 for unaccepted media types."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, media_types: Iterable[str]) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.media_types = frozenset(media_types)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        length = _header(scope, "content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        has_body = (length not in (None, "0")) or _header(scope, "transfer-encoding") is not None
+        media_type = (_header(scope, "content-type") or "").split(";")[0].strip().lower()
+        if has_body and media_type not in self.media_types:
+            await problem_response(
+                415,
+                f"Send the body as one of: {', '.join(sorted(self.media_types))}.",
+                instance=scope["path"],
+                headers={"Accept-Post": ", ".join(sorted(self.media_types))},
+            )(scope, receive, send)
+            return
+        await self.app(scope, self._counting(receive), send)
+
+    def _counting(self, receive: Receive) -> Receive:
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise HTTPException(413, f"The body is larger than {self.max_bytes} bytes.")
+            return message
+
+        return counted
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await problem_response(
+            413, f"The body is larger than {self.max_bytes} bytes.", instance=scope["path"]
+        )(scope, receive, send)
+
+
+def _header(scope: Scope, name: str) -> str | None:
+    wanted = name.encode()
+    for key, value in scope.get("headers", ()):
+        if key.lower() == wanted:
+            return value.decode("latin-1")
+    return None
