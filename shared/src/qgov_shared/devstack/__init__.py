@@ -1,0 +1,1 @@
+"""The embedded development stack: `qgov up`, `qgov status`, `qgov down`, `qgov migrate`."""

@@ -1,0 +1,153 @@
+"""`qgov`: run the platform on this machine, and migrate a service's database.
+
+qgov up        start PostgreSQL, the broker and every service; a live status table;
+               Ctrl-C stops everything
+qgov status    the parts of a running `qgov up`, and whether each is ready
+qgov down      stop a running `qgov up` from another terminal
+qgov migrate S bring service S's database to its newest schema (uses QGOV_ settings)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from qgov_shared import migrate
+from qgov_shared.devstack.platform import (
+    Part,
+    Platform,
+    is_alive,
+    load_parts,
+    readiness,
+    stop_supervisor,
+)
+from qgov_shared.service import find_service
+from qgov_shared.settings import ServiceSettings
+
+_READY_WITHIN_S = 60.0
+console = Console()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="qgov", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(os.environ.get("QGOV_HOME", ".qgov")),
+        help="where data, logs and the state file live (default .qgov)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="start the whole platform")
+    commands.add_parser("status", help="show the running platform")
+    commands.add_parser("down", help="stop the running platform")
+    migrate_parser = commands.add_parser("migrate", help="migrate one service's database")
+    migrate_parser.add_argument("service")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    return {"up": _up, "status": _status, "down": _down}.get(args.command, _migrate)(root, args)
+
+
+def _up(root: Path, args: argparse.Namespace) -> int:
+    pid, _ = load_parts(root)
+    if pid is not None and pid != os.getpid() and is_alive(pid):
+        console.print(f"[red]QGov is already running (pid {pid}); `qgov down` stops it.[/red]")
+        return 1
+    platform = Platform(root)
+    # Explicitly: a shell starts background jobs with SIGINT ignored, and `qgov down` sends it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with console.status("starting PostgreSQL, the broker and the services…"):
+            platform.up()
+        _watch(platform.parts)
+    except KeyboardInterrupt:
+        pass
+    except Exception as error:
+        console.print(f"[red]QGov could not start: {error}[/red]")
+        return 1
+    finally:
+        with console.status("stopping…"):
+            platform.down()
+        console.print("QGov stopped; data is kept under", root)
+    return 0
+
+
+def _watch(parts: list[Part]) -> None:
+    """Refresh the status table until interrupted; say once when every part is ready."""
+    started = time.monotonic()
+    announced = False
+    with Live(_table(parts, {}), console=console, refresh_per_second=2) as live:
+        while True:
+            ready = asyncio.run(readiness(parts))
+            live.update(_table(parts, ready))
+            if all(ready.values()) and not announced:
+                announced = True
+                live.console.print(
+                    f"[green]QGov is ready in {time.monotonic() - started:.1f}s:[/green] "
+                    "gateway at http://127.0.0.1:8000 — Ctrl-C stops everything."
+                )
+            elif not announced and time.monotonic() - started > _READY_WITHIN_S:
+                announced = True
+                live.console.print("[yellow]Not every part is ready; see .qgov/logs/.[/yellow]")
+            time.sleep(1.0)
+
+
+def _table(parts: list[Part], ready: dict[str, bool]) -> Table:
+    table = Table(title="QGov")
+    for column in ("part", "url", "pid", "ready"):
+        table.add_column(column)
+    for part in parts:
+        state = ready.get(part.name)
+        mark = "…" if state is None else "[green]ready[/green]" if state else "[red]no[/red]"
+        table.add_row(part.name, part.url, str(part.pid or "—"), mark)
+    return table
+
+
+def _status(root: Path, args: argparse.Namespace) -> int:
+    pid, parts = load_parts(root)
+    if pid is None or not is_alive(pid):
+        console.print("QGov is not running.")
+        return 1
+    ready = asyncio.run(readiness(parts))
+    console.print(_table(parts, ready))
+    return 0 if all(ready.values()) else 2
+
+
+def _down(root: Path, args: argparse.Namespace) -> int:
+    pid, _ = load_parts(root)
+    if pid is None:
+        console.print("QGov is not running.")
+        return 0
+    if stop_supervisor(pid):
+        console.print("QGov stopped.")
+        return 0
+    console.print(f"[red]pid {pid} did not stop; kill it by hand.[/red]")
+    return 1
+
+
+def _migrate(root: Path, args: argparse.Namespace) -> int:
+    spec = find_service(args.service)
+    settings = ServiceSettings(service_name=spec.name)
+    migrate.upgrade(spec, settings.service_database_url)
+    console.print(f"{spec.name}: database {spec.database_name} is at its newest schema.")
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (e.g. from `qgov down` or a process manager) stops like Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

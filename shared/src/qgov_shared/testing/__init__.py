@@ -1,0 +1,1 @@
+"""Helpers for testing QGov services: fixtures, test keys and tokens."""
