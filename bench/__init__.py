@@ -1,0 +1,1 @@
+"""QGov's benchmarks: standalone scripts, listed and run by `python -m bench.run`."""

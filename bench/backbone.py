@@ -1,0 +1,771 @@
+"""The event backbone measured against raw aiokafka and asyncpg on the same stack, in one run.
+
+    python -m bench.backbone [--events 20000] [--runs 3] [--rate 200] [--seconds 5]
+
+Starts PostgreSQL and the broker once (or uses QGOV_DATABASE_URL / QGOV_KAFKA_BOOTSTRAP_SERVERS),
+then, in every run, measures each QGov path right after the raw baseline it is judged against:
+
+    outbox relay draining N committed rows      vs  raw aiokafka batched produce of N messages
+    EventConsumer (demo apply_ping) draining    vs  raw aiokafka group consumer with getmany
+    single-row UnitOfWork inserts, relay on     vs  raw asyncpg doing the same two INSERTs
+    commit → broker ack lag of those inserts    vs  the same for the asyncpg inserts
+    commit → consumer effect at a steady rate   vs  raw produce → consume at the same rate
+
+and prints medians over the runs with QGov ÷ baseline ratios (the median of per-run ratios).
+Every client is built by `qgov_shared.kafka` / `qgov_shared.db`, so both sides share settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from qgov_demo import SERVICE
+from qgov_demo.handlers import PING_RECORDED, SOURCE, apply_ping, record_ping
+from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
+from qgov_shared.consumer import EventConsumer, Subscription
+from qgov_shared.db import create_engine, create_session_factory
+from qgov_shared.envelope import CONTENT_TYPE, CloudEvent, new_event
+from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
+from qgov_shared.outbox import OutboxRelay
+from qgov_shared.settings import ServiceSettings
+from qgov_shared.testing.stack import TestStack, start_stack
+from qgov_shared.uow import UnitOfWork
+from qgov_shared.uscc import compute_check_character
+
+log = logging.getLogger("bench.backbone")
+console = Console(width=None if sys.stdout.isatty() else 120)
+now = time.perf_counter
+
+MESSAGE = "质量" * 10 + "x" * 480  # 500 characters (the column's limit): a ~1 KB event
+CODES = [body + compute_check_character(body) for body in (f"91110000{i:09d}" for i in range(256))]
+EVENTS_PER_COMMIT = 1_000  # bulk outbox writes, so (c) measures the relay, not the inserts
+ASSIGNMENT_TIMEOUT_S = 30.0
+DRAIN_TIMEOUT_S = 120.0
+
+
+# --- what a run measures and how the table shows it -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    unit: str
+    qgov: str
+    baseline: str
+    baseline_label: str
+
+
+ROWS = (
+    Row("(c) outbox relay drain", "events/s", "relay_drain", "raw_produce", "(a) raw produce"),
+    Row("(f) EventConsumer drain", "events/s", "consumer_drain", "raw_consume", "(b) raw consume"),
+    Row("(d) UoW insert, relay on", "inserts/s", "uow_insert", "pg_insert", "raw asyncpg"),
+    Row("(d) commit → ack p50", "ms", "uow_ack_p50", "pg_ack_p50", "asyncpg rows"),
+    Row("(d) commit → ack p99", "ms", "uow_ack_p99", "pg_ack_p99", "asyncpg rows"),
+    Row("(d) published_at − created_at p50", "ms", "uow_col_p50", "pg_col_p50", "asyncpg rows"),
+    Row("(d) published_at − created_at p99", "ms", "uow_col_p99", "pg_col_p99", "asyncpg rows"),
+    Row("(e) commit → consumer effect p50", "ms", "e2e_p50", "raw_e2e_p50", "raw send→getmany"),
+    Row("(e) commit → consumer effect p99", "ms", "e2e_p99", "raw_e2e_p99", "raw send→getmany"),
+)
+LEGEND = """\
+(a) N messages, aiokafka batched send() then gather, acks=all, QGov's producer settings
+(b) those N messages read by a consumer group with getmany, timed from its assignment
+(c) OutboxRelay.publish_batch() over N committed outbox rows, to the broker's acks
+(f) EventConsumer + demo apply_ping draining the relayed events, timed from its assignment
+(d) record_ping + commit from concurrent tasks while a relay runs; lag = commit → broker ack;
+    raw asyncpg: the same two INSERTs per transaction; published_at/created_at are now() values
+(e) record_ping commits at a steady rate, relay + EventConsumer; raw: send() → getmany"""
+
+
+@dataclass(frozen=True)
+class Options:
+    events: int
+    runs: int
+    rate: float
+    seconds: float
+    concurrency: int
+    inserts: int
+    drain: int
+
+
+async def measure(stack: TestStack, options: Options, run: int) -> dict[str, float]:
+    """One run: every figure and its baseline, each baseline measured just before its figure."""
+    figures: dict[str, float] = {}
+    steps: list[tuple[str, Callable[[], Awaitable[dict[str, float]]]]] = [
+        ("raw produce/consume", lambda: raw_throughput(stack, options)),
+        ("relay + consumer drain", lambda: outbox_drain(stack, options)),
+        ("asyncpg inserts", lambda: asyncpg_inserts(stack, options)),
+        ("UnitOfWork inserts", lambda: uow_inserts(stack, options)),
+        ("raw latency", lambda: raw_latency(stack, options)),
+        ("end-to-end latency", lambda: end_to_end(stack, options)),
+    ]
+    for name, step in steps:
+        started = now()
+        figures |= await step()
+        log.info("run %d: %s done in %.1fs", run, name, now() - started)
+    return figures
+
+
+# --- (a) and (b): raw aiokafka throughput ------------------------------------------------------
+
+
+async def raw_throughput(stack: TestStack, options: Options) -> dict[str, float]:
+    settings = stack.settings(DemoSettings, "unused")
+    topic = await _topic(settings, "bench.raw")
+    messages = [_message(ping_event(i)) for i in range(options.events)]
+    producer = new_producer(settings)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, **_message(ping_event(-1)))  # metadata, connection
+        started = now()
+        deliveries = [await producer.send(topic, **message) for message in messages]
+        await asyncio.gather(*deliveries)
+        produce = options.events / (now() - started)
+    finally:
+        await producer.stop()
+
+    consumer, assigned = _group_consumer(settings, topic)
+    await consumer.start()
+    try:
+        await asyncio.wait_for(assigned.wait(), ASSIGNMENT_TIMEOUT_S)
+        started, received, expected = now(), 0, options.events + 1
+        async with asyncio.timeout(DRAIN_TIMEOUT_S):
+            while received < expected:
+                received += _count(await consumer.getmany(timeout_ms=500))
+        consume = received / (now() - started)
+    finally:
+        await consumer.stop()
+    return {"raw_produce": produce, "raw_consume": consume}
+
+
+# --- (c) and (f): the relay and the EventConsumer draining a backlog ---------------------------
+
+
+async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
+    async with _service_database(stack) as (settings, engine):
+        topic = await _topic(settings, "qgov.demo")
+        units = _unit_of_work_factory(settings, engine)
+        relay = _relay(settings, engine, lambda: new_producer(settings))
+        try:
+            await _write_outbox(units, [ping_event(0)])
+            await relay.publish_batch()  # starts the relay's producer and loads topic metadata
+            await _write_outbox(units, [ping_event(i) for i in range(1, options.events + 1)])
+            started, published = now(), 0
+            while published < options.events:
+                batch = await relay.publish_batch()
+                if batch == 0:
+                    raise RuntimeError("the relay published nothing with rows still waiting")
+                published += batch
+            relay_rate = published / (now() - started)
+        finally:
+            await _release(relay)
+
+        consumer = _event_consumer(settings, topic, apply_ping, units)
+        stop = asyncio.Event()
+        task = asyncio.create_task(consumer.run(stop))
+        try:
+            await _wait_until(consumer.assigned.is_set, task, what="consumer assignment")
+            started = now()
+            await _wait_until(
+                lambda: consumer.stats.processed >= options.drain,
+                task,
+                what=f"{options.drain} events consumed",
+                poll_s=0.002,
+            )
+            consumer_rate = consumer.stats.processed / (now() - started)
+        finally:
+            stop.set()
+            await task
+    return {"relay_drain": relay_rate, "consumer_drain": consumer_rate}
+
+
+async def _write_outbox(units: Callable[[], UnitOfWork], events: list[CloudEvent]) -> None:
+    for first in range(0, len(events), EVENTS_PER_COMMIT):
+        async with units() as uow:
+            for event in events[first : first + EVENTS_PER_COMMIT]:
+                uow.publish(event)
+            await uow.commit()
+
+
+# --- (d): single-row inserts with the relay running --------------------------------------------
+
+
+async def uow_inserts(stack: TestStack, options: Options) -> dict[str, float]:
+    pool_size = {"database_pool_size": options.concurrency}
+    async with _service_database(stack, **pool_size) as (settings, engine):
+        await _topic(settings, "qgov.demo")
+        units = _unit_of_work_factory(settings, engine)
+
+        async def insert(index: int, committed: dict[int, float]) -> None:
+            async with units() as uow:
+                ping = await record_ping(CODES[index % len(CODES)], MESSAGE, uow)
+                await uow.commit()
+                committed[ping.id] = now()
+
+        figures = await _inserts_with_relay(settings, engine, insert, options)
+    return {f"uow_{name}": value for name, value in figures.items()}
+
+
+async def asyncpg_inserts(stack: TestStack, options: Options) -> dict[str, float]:
+    async with _service_database(stack) as (settings, engine):
+        topic = await _topic(settings, "qgov.demo")
+        dsn = make_url(settings.service_database_url).set(drivername="postgresql")
+        pool = await asyncpg.create_pool(
+            dsn.render_as_string(hide_password=False),
+            min_size=options.concurrency,
+            max_size=options.concurrency,
+        )
+
+        async def insert(index: int, committed: dict[int, float]) -> None:
+            code = CODES[index % len(CODES)]
+            async with pool.acquire() as connection:
+                async with connection.transaction():
+                    ping_id = await connection.fetchval(
+                        "INSERT INTO pings (credit_code, message) VALUES ($1, $2) RETURNING id",
+                        code,
+                        MESSAGE,
+                    )
+                    event = ping_event(ping_id, code)
+                    await connection.execute(
+                        "INSERT INTO outbox_events (event_id, topic, partition_key, event_type,"
+                        " payload, headers) VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+                        event.id,
+                        topic,
+                        event.partition_key,
+                        event.type,
+                        event.to_json(),
+                        json.dumps(_headers(event)),
+                    )
+                committed[ping_id] = now()
+
+        try:
+            figures = await _inserts_with_relay(settings, engine, insert, options)
+        finally:
+            await pool.close()
+    return {f"pg_{name}": value for name, value in figures.items()}
+
+
+async def _inserts_with_relay(
+    settings: ServiceSettings,
+    engine: AsyncEngine,
+    insert: Callable[[int, dict[int, float]], Awaitable[None]],
+    options: Options,
+) -> dict[str, float]:
+    """`insert` rows from `concurrency` tasks while a relay publishes them; the insert rate and
+    the lag from commit (in this process's clock) to the broker's ack of the row."""
+    acked: list[tuple[bytes, float]] = []
+    relay = _relay(settings, engine, _ack_clock(settings, acked))
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        warm_up: dict[int, float] = {}
+        await insert(-1, warm_up)  # the relay starts its producer on this one
+        await _wait_until(lambda: len(acked) >= 1, task, what="the warm-up row published")
+        acked.clear()
+
+        committed: dict[int, float] = {}
+        indexes = iter(range(options.inserts))
+
+        async def worker() -> None:
+            for index in indexes:
+                await insert(index, committed)
+
+        started = now()
+        await asyncio.gather(*(worker() for _ in range(options.concurrency)))
+        rate = options.inserts / (now() - started)
+        await _wait_until(
+            lambda: len(acked) >= options.inserts, task, what=f"{options.inserts} rows published"
+        )
+    finally:
+        stop.set()
+        await task
+
+    lags = [(acked_at - committed[_ping_id(value)]) * 1000 for value, acked_at in acked]
+    async with engine.connect() as connection:
+        column_lags = list(
+            await connection.scalars(
+                text(
+                    "SELECT (extract(epoch FROM published_at - created_at) * 1000)::float8"
+                    " FROM outbox_events"
+                    " WHERE published_at IS NOT NULL AND id > (SELECT min(id) FROM outbox_events)"
+                )
+            )
+        )
+    return {
+        "insert": rate,
+        "ack_p50": _percentile(lags, 50),
+        "ack_p99": _percentile(lags, 99),
+        "col_p50": _percentile(column_lags, 50),
+        "col_p99": _percentile(column_lags, 99),
+    }
+
+
+def _ack_clock(
+    settings: ServiceSettings, acked: list[tuple[bytes, float]]
+) -> Callable[[], AIOKafkaProducer]:
+    """The relay's usual producer, noting when the broker acknowledged each message."""
+
+    def factory() -> AIOKafkaProducer:
+        producer = new_producer(settings)
+        send = producer.send
+
+        async def timed_send(*args: Any, **kwargs: Any) -> asyncio.Future:
+            delivery = await send(*args, **kwargs)
+            value = kwargs["value"]
+            delivery.add_done_callback(lambda _: acked.append((value, now())))
+            return delivery
+
+        producer.send = timed_send
+        return producer
+
+    return factory
+
+
+# --- (e): commit → consumer effect at a steady rate --------------------------------------------
+
+
+class _EffectClock(UnitOfWork):
+    """A unit of work that notes when the pings its handler applied became durable."""
+
+    def __init__(self, *args: Any, effects: dict[int, float], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applied: list[int] = []
+        self._effects = effects
+
+    async def commit(self) -> None:
+        await super().commit()
+        committed_at = now()
+        for ping_id in self.applied:
+            self._effects[ping_id] = committed_at
+
+
+async def _apply_ping_timed(event: CloudEvent, uow: UnitOfWork) -> None:
+    await apply_ping(event, uow)
+    if isinstance(uow, _EffectClock):
+        uow.applied.append(event.data["ping_id"])
+
+
+async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
+    async with _service_database(stack) as (settings, engine):
+        topic = await _topic(settings, "qgov.demo")
+        sessions = create_session_factory(engine)
+        prefix = settings.kafka_topic_prefix
+        effects: dict[int, float] = {}
+
+        def units() -> UnitOfWork:
+            return _EffectClock(sessions, topic_prefix=prefix, effects=effects)
+
+        stop = asyncio.Event()
+        consumer = _event_consumer(settings, topic, _apply_ping_timed, units)
+        tasks = [
+            asyncio.create_task(_relay(settings, engine, lambda: new_producer(settings)).run(stop)),
+            asyncio.create_task(consumer.run(stop)),
+        ]
+        committed: dict[int, float] = {}
+
+        async def commit_ping(index: int) -> None:
+            async with units() as uow:
+                ping = await record_ping(CODES[index % len(CODES)], MESSAGE, uow)
+                await uow.commit()
+                committed[ping.id] = now()
+
+        try:
+            await _wait_until(consumer.assigned.is_set, *tasks, what="consumer assignment")
+            await commit_ping(-1)  # warm-up: the relay's producer, the consumer's first fetch
+            await _wait_until(lambda: len(effects) >= 1, *tasks, what="the warm-up effect")
+            committed.clear()
+            effects.clear()
+            await _at_rate(commit_ping, options.rate, options.seconds)
+            await _wait_until(
+                lambda: committed.keys() <= effects.keys(), *tasks, what="every ping applied"
+            )
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks)
+    latencies = [(effects[ping_id] - at) * 1000 for ping_id, at in committed.items()]
+    return {"e2e_p50": _percentile(latencies, 50), "e2e_p99": _percentile(latencies, 99)}
+
+
+async def raw_latency(stack: TestStack, options: Options) -> dict[str, float]:
+    settings = stack.settings(DemoSettings, "unused")
+    topic = await _topic(settings, "bench.latency")
+    value = _message(ping_event(0))["value"]
+    sent: dict[int, float] = {}
+    received: dict[int, float] = {}
+    consumer, assigned = _group_consumer(settings, topic)
+    producer = new_producer(settings)
+    deliveries: list[asyncio.Future] = []
+
+    async def consume() -> None:
+        while True:
+            batches = await consumer.getmany(timeout_ms=200)
+            arrived = now()
+            for records in batches.values():
+                for record in records:
+                    received[int(dict(record.headers)["seq"])] = arrived
+
+    async def send(index: int) -> None:
+        sent[index] = now()
+        deliveries.append(
+            await producer.send(
+                topic,
+                value=value,
+                key=CODES[index % len(CODES)].encode(),
+                headers=[("seq", str(index).encode())],
+            )
+        )
+
+    await producer.start()
+    await consumer.start()
+    reader = asyncio.create_task(consume())
+    try:
+        await _wait_until(assigned.is_set, reader, what="consumer assignment")
+        await send(-1)
+        await _wait_until(lambda: -1 in received, reader, what="the warm-up message")
+        sent.clear()
+        received.clear()
+        await _at_rate(send, options.rate, options.seconds)
+        await asyncio.gather(*deliveries)
+        await _wait_until(
+            lambda: sent.keys() <= received.keys(), reader, what="every message consumed"
+        )
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+        await consumer.stop()
+        await producer.stop()
+    latencies = [(received[index] - at) * 1000 for index, at in sent.items()]
+    return {"raw_e2e_p50": _percentile(latencies, 50), "raw_e2e_p99": _percentile(latencies, 99)}
+
+
+async def _at_rate(action: Callable[[int], Awaitable[None]], rate: float, seconds: float) -> None:
+    """Start `action(i)` at a steady `rate` per second for `seconds`, then wait for all."""
+    started, tasks = now(), []
+    for index in range(round(rate * seconds)):
+        delay = started + index / rate - now()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(action(index)))
+    await asyncio.gather(*tasks)
+
+
+# --- the pieces the measurements share ---------------------------------------------------------
+
+
+def ping_event(ping_id: int, code: str | None = None) -> CloudEvent:
+    code = code or CODES[ping_id % len(CODES)]
+    return new_event(
+        PING_RECORDED,
+        source=SOURCE,
+        subject=code,
+        data={"ping_id": ping_id, "credit_code": code, "message": MESSAGE},
+    )
+
+
+def _headers(event: CloudEvent) -> dict[str, str]:
+    """The headers the unit of work stores with an outbox row (and the relay sends)."""
+    return {"content-type": CONTENT_TYPE, "ce_type": event.type, "ce_id": event.id}
+
+
+def _message(event: CloudEvent) -> dict[str, Any]:
+    """What the relay sends for `event`: the same value, key and headers."""
+    return {
+        "value": event.to_json().encode(),
+        "key": event.partition_key.encode(),
+        "headers": [(name, value.encode()) for name, value in _headers(event).items()],
+    }
+
+
+def _ping_id(value: bytes) -> int:
+    return json.loads(value)["data"]["ping_id"]
+
+
+@contextlib.asynccontextmanager
+async def _service_database(
+    stack: TestStack, **overrides: Any
+) -> AsyncIterator[tuple[ServiceSettings, AsyncEngine]]:
+    """A fresh migrated demo database, settings with their own topic namespace, an engine."""
+    name = await stack.create_database(SERVICE)
+    settings = stack.settings(DemoSettings, name, **overrides)
+    engine = create_engine(settings)
+    try:
+        yield settings, engine
+    finally:
+        await engine.dispose()
+        await stack.drop_database(name)
+
+
+async def _topic(settings: ServiceSettings, name: str) -> str:
+    topic = settings.kafka_topic_prefix + name
+    await ensure_topics(settings, [topic])
+    return topic
+
+
+def _unit_of_work_factory(settings: ServiceSettings, engine: AsyncEngine):
+    sessions = create_session_factory(engine)
+    return lambda: UnitOfWork(sessions, topic_prefix=settings.kafka_topic_prefix)
+
+
+def _relay(
+    settings: ServiceSettings, engine: AsyncEngine, producer: Callable[[], AIOKafkaProducer]
+) -> OutboxRelay:
+    return OutboxRelay(
+        engine,
+        producer,
+        batch_size=settings.outbox_batch_size,
+        poll_interval_s=settings.outbox_poll_interval_s,
+    )
+
+
+async def _release(relay: OutboxRelay) -> None:
+    """Stop the relay's producer: `run()` with its stop already set only cleans up."""
+    stopped = asyncio.Event()
+    stopped.set()
+    await relay.run(stopped)
+
+
+def _event_consumer(settings, topic, handler, units) -> EventConsumer:
+    return EventConsumer(
+        Subscription(settings.kafka_topic_prefix + RECEIPTS_GROUP, handler, topics=(topic,)),
+        lambda group_id: new_consumer(settings, group_id),
+        lambda: new_producer(settings),
+        units,
+        max_attempts=settings.consumer_max_attempts,
+        retry_backoff_s=settings.consumer_retry_backoff_s,
+    )
+
+
+class _Assigned(ConsumerRebalanceListener):
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        pass
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        if assigned:
+            self.event.set()
+
+
+def _group_consumer(
+    settings: ServiceSettings, topic: str
+) -> tuple[AIOKafkaConsumer, asyncio.Event]:
+    consumer = new_consumer(settings, f"bench-{uuid.uuid4().hex[:8]}")
+    listener = _Assigned()
+    consumer.subscribe(topics=[topic], listener=listener)
+    return consumer, listener.event
+
+
+async def _wait_until(
+    condition: Callable[[], bool],
+    *watched: asyncio.Task,
+    what: str,
+    within: float = DRAIN_TIMEOUT_S,
+    poll_s: float = 0.005,
+) -> None:
+    """Poll `condition`; fail fast if a background task died, or after `within` seconds."""
+    deadline = now() + within
+    while not condition():
+        for task in watched:
+            if task.done():
+                task.result()  # re-raises its error
+                raise RuntimeError(f"a background task ended while waiting for {what}")
+        if now() > deadline:
+            raise TimeoutError(f"timed out after {within}s waiting for {what}")
+        await asyncio.sleep(poll_s)
+
+
+def _count(batches: dict[Any, list]) -> int:
+    return sum(len(records) for records in batches.values())
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def report(runs: list[dict[str, float]], about: dict[str, Any]) -> dict:
+    """Print the table; return every figure (per run, medians, ratios) for --json."""
+    medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    table = Table(title=f"QGov event backbone vs raw clients, median of {len(runs)} run(s)")
+    for name in ("measure", "unit", "QGov", "baseline", "ratio", "per run", "baseline is"):
+        justify = "right" if name in ("QGov", "baseline", "ratio") else "left"
+        table.add_column(name, justify=justify, no_wrap=name == "measure")
+    ratios: dict[str, float] = {}
+    for row in ROWS:
+        per_run = [_ratio(run[row.qgov], run[row.baseline]) for run in runs]
+        ratios[row.qgov] = statistics.median(per_run)
+        table.add_row(
+            row.label,
+            row.unit,
+            _figure(medians[row.qgov], row.unit),
+            _figure(medians[row.baseline], row.unit),
+            _ratio_text(ratios[row.qgov]),
+            " ".join(_ratio_text(ratio) for ratio in per_run),
+            row.baseline_label,
+        )
+    console.print(table)
+    console.print(
+        "ratio = QGov ÷ baseline, the median of per-run ratios (events/s, inserts/s: higher is "
+        "better; ms: lower is better)",
+        style="bold",
+    )
+    console.print(LEGEND, style="dim", highlight=False)
+    facts = [f"{key} {value}" for key, value in about.items()]
+    console.print("; ".join(facts[:5]) + "\n" + "; ".join(facts[5:]), highlight=False)
+    return {"about": about, "runs": runs, "medians": medians, "ratios": ratios}
+
+
+def _ratio(qgov: float, baseline: float) -> float:
+    return qgov / baseline if baseline else float("nan")
+
+
+def _ratio_text(ratio: float) -> str:
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
+
+
+def _figure(value: float, unit: str) -> str:
+    return f"{value:,.1f}" if unit == "ms" else f"{value:,.0f}"
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+QUICK = {"events": 2_000, "runs": 1, "seconds": 1.0}
+"""What --quick shrinks, for smoke runs; explicit arguments still win."""
+
+
+def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.backbone",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = parser.add_argument
+    add("--events", type=int, help="N for the raw produce/consume and the relay (20000)")
+    add("--runs", type=int, help="runs to take the median of (3)")
+    add("--rate", type=float, default=200.0, help="commits/s for the latency measures (200)")
+    add("--seconds", type=float, help="how long to commit at --rate (5)")
+    add("--concurrency", type=int, default=64, help="inserting tasks, and their pool size (64)")
+    add("--inserts", type=int, help="single-row inserts per run (N/8)")
+    add("--drain", type=int, help="events the EventConsumer drains per run (N/10)")
+    add("--quick", action="store_true", help=f"smaller sizes for a smoke run: {QUICK}")
+    add("--loop", choices=("uvloop", "asyncio"), default="uvloop", help="event loop (uvloop)")
+    add("--json", type=Path, help="also write every figure to this JSON file")
+    add("-v", "--verbose", action="store_true", help="log each step")
+    args = parser.parse_args(argv)
+    defaults = QUICK if args.quick else {"events": 20_000, "runs": 3, "seconds": 5.0}
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if min(args.events, args.runs, args.rate, args.seconds, args.concurrency) <= 0:
+        parser.error("sizes, rates and durations must be positive")
+    options = Options(
+        events=args.events,
+        runs=args.runs,
+        rate=args.rate,
+        seconds=args.seconds,
+        concurrency=args.concurrency,
+        inserts=args.inserts or max(args.events // 8, args.concurrency),
+        drain=args.drain or max(args.events // 10, 100),
+    )
+    return options, args
+
+
+async def _measure_all(stack: TestStack, options: Options) -> list[dict[str, float]]:
+    runs = []
+    try:
+        for run in range(1, options.runs + 1):
+            started = now()
+            runs.append(await measure(stack, options, run))
+            console.print(f"[dim]run {run}/{options.runs} took {now() - started:.1f}s[/dim]")
+    finally:
+        await stack.drop_templates()
+    return runs
+
+
+def _stop(stop_stack: Callable[[], Any] | None, work_dir: Path) -> None:
+    try:
+        if stop_stack is not None:
+            stop_stack()
+    except Exception as error:
+        console.print(f"[red]could not stop the stack cleanly ({error!r}); see {work_dir}[/red]")
+    else:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options, args = parse_options(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # A plain `kill` should clean up too: the broker runs in its own session and would outlive us.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    work_dir = Path(tempfile.mkdtemp(prefix="qgov-bench-"))
+    stop_stack: Callable[[], Any] | None = None
+    try:
+        stack, stop_stack = start_stack(work_dir)
+        console.print(
+            f"[dim]stack up: broker {stack.bootstrap_servers}; "
+            f"{options.runs} run(s) of N={options.events:,}[/dim]"
+        )
+        if args.loop == "uvloop":
+            import uvloop
+
+            runs = uvloop.run(_measure_all(stack, options))
+        else:
+            runs = asyncio.run(_measure_all(stack, options))
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted; stopping the stack[/yellow]")
+        return 130
+    finally:
+        _stop(stop_stack, work_dir)
+
+    about = {
+        "cores": os.cpu_count(),
+        "N": options.events,
+        "runs": options.runs,
+        "payload": f"{len(_message(ping_event(0))['value'])} B",
+        "broker": "embedded tansu" if stack.embedded_broker else "external",
+        "inserts": f"{options.inserts} by {options.concurrency} tasks",
+        "drained": options.drain,
+        "latency load": f"{options.rate:g}/s × {options.seconds:g}s",
+        "loop": args.loop,
+    }
+    figures = report(runs, about)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
