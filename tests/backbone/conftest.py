@@ -27,8 +27,11 @@ async def demo(stack: TestStack) -> AsyncIterator[RunningService]:
 
 @pytest.fixture
 async def demo_without_consumers(stack: TestStack) -> AsyncIterator[RunningService]:
-    """The demo with its relay but no consumers: the test drives consumers itself."""
-    async with run_service(stack, SERVICE, create_app, DemoSettings, run_consumers=False) as svc:
+    """The demo with its relay but no consumers: the test drives consumers itself, applying
+    at most five events per transaction so a batch of pings spans several transactions."""
+    async with run_service(
+        stack, SERVICE, create_app, DemoSettings, run_consumers=False, consumer_batch_size=5
+    ) as svc:
         yield svc
 
 

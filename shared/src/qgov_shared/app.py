@@ -91,6 +91,7 @@ class Runtime:
             self.unit_of_work,
             max_attempts=self.settings.consumer_max_attempts,
             retry_backoff_s=self.settings.consumer_retry_backoff_s,
+            batch_size=self.settings.consumer_batch_size,
         )
 
     def start_consumer(self, subscription: Subscription) -> EventConsumer:

@@ -1,10 +1,15 @@
 """The idempotent consumer: each event applied exactly once in effect, poison parked aside.
 
-For every message: decode the CloudEvent, then in one transaction record it as processed and run
-the handler; a duplicate finds its record and changes nothing. A failing handler is retried with
-backoff; after `max_attempts` the message goes to `<topic>.dlq` with error headers and the
-consumer moves on. Offsets are committed after the effects, so a crash means redelivery, which
-the processed-event record absorbs.
+Records arrive in per-partition batches. Each is decoded as a CloudEvent (undecodable ones go
+straight to `<topic>.dlq`); then up to `batch_size` events are applied in one transaction, each
+recorded as processed next to its effect, so a duplicate finds its record and changes nothing.
+If anything in that transaction fails, it rolls back and its events are applied one by one,
+each retried with backoff and, after `max_attempts`, parked in the dead-letter topic with error
+headers while the consumer moves on. Offsets are committed after the effects, so a crash means
+redelivery, which the processed-event records absorb.
+
+Handlers must keep their effects inside the unit of work (rows and published events): a
+rolled-back batch runs them again.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ class EventConsumer:
         *,
         max_attempts: int = 5,
         retry_backoff_s: float = 0.2,
+        batch_size: int = 100,
     ) -> None:
         self.subscription = subscription
         self.stats = ConsumerStats()
@@ -74,6 +80,7 @@ class EventConsumer:
         self._unit_of_work = unit_of_work
         self._max_attempts = max_attempts
         self._retry_backoff_s = retry_backoff_s
+        self._batch_size = batch_size
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set. Each run uses fresh clients, so a failed run can be
@@ -91,8 +98,7 @@ class EventConsumer:
             while not stop.is_set():
                 batches = await self._consumer.getmany(timeout_ms=200, max_records=500)
                 for partition, records in batches.items():
-                    for record in records:
-                        await self.process(record)
+                    await self.process(records)
                     self._record_lag(partition, next_offset=records[-1].offset + 1)
                 if batches:
                     await self._consumer.commit()
@@ -101,20 +107,59 @@ class EventConsumer:
             await self._consumer.stop()
             await self._producer.stop()
 
-    async def process(self, record: ConsumerRecord) -> None:
+    async def process(self, records: list[ConsumerRecord]) -> None:
+        """Apply one partition's records, in order."""
+        decoded = [pair for record in records if (pair := await self._decode(record))]
+        for start in range(0, len(decoded), self._batch_size):
+            chunk = decoded[start : start + self._batch_size]
+            if len(chunk) == 1 or not await self._apply_together(chunk):
+                for record, event in chunk:
+                    await self._apply_with_retries(record, event)
+
+    async def _decode(self, record: ConsumerRecord) -> tuple[ConsumerRecord, CloudEvent] | None:
         try:
-            event = CloudEvent.from_json(record.value)
+            return record, CloudEvent.from_json(record.value)
         except (ValidationError, ValueError, TypeError) as error:
             await self._dead_letter(record, error, attempts=1)
-            return
+            return None
+
+    async def _apply_together(self, chunk: list[tuple[ConsumerRecord, CloudEvent]]) -> bool:
+        """One transaction for the whole chunk; False (nothing applied) if any part failed."""
+        try:
+            async with self._unit_of_work() as uow:
+                applied = await self._apply_in(uow, chunk)
+                await uow.commit()
+        except Exception:
+            log.info(
+                "a batch of %d failed; applying its events one by one", len(chunk), exc_info=True
+            )
+            return False
+        self.stats.processed += applied
+        self.stats.duplicates += len(chunk) - applied
+        return True
+
+    async def _apply_in(
+        self, uow: UnitOfWork, chunk: list[tuple[ConsumerRecord, CloudEvent]]
+    ) -> int:
+        """Record and apply the chunk's new events in `uow`, in order; how many were new."""
+        new = await uow.mark_processed(self.subscription.group_id, [e for _, e in chunk])
+        applied = 0
+        for record, event in chunk:
+            if event.id in new:
+                new.discard(event.id)  # the same event twice in one chunk applies once
+                with self._span(record, event):
+                    await self.subscription.handler(event, uow)
+                applied += 1
+        return applied
+
+    def _span(self, record: ConsumerRecord, event: CloudEvent):
         traceparent = _header(record, "traceparent") or event.traceparent
-        with consumer_span(record.topic, event.type, traceparent):
-            await self._apply_with_retries(record, event)
+        return consumer_span(record.topic, event.type, traceparent)
 
     async def _apply_with_retries(self, record: ConsumerRecord, event: CloudEvent) -> None:
         for attempt in range(1, self._max_attempts + 1):
             try:
-                await self._apply_once(event)
+                await self._apply_once(record, event)
                 return
             except Exception as error:
                 if attempt == self._max_attempts:
@@ -129,14 +174,12 @@ class EventConsumer:
                 )
                 await asyncio.sleep(self._retry_backoff_s * 2 ** (attempt - 1))
 
-    async def _apply_once(self, event: CloudEvent) -> None:
+    async def _apply_once(self, record: ConsumerRecord, event: CloudEvent) -> None:
         async with self._unit_of_work() as uow:
-            if not await uow.mark_processed(self.subscription.group_id, event):
-                self.stats.duplicates += 1
-                return
-            await self.subscription.handler(event, uow)
+            applied = await self._apply_in(uow, [(record, event)])
             await uow.commit()
-        self.stats.processed += 1
+        self.stats.processed += applied
+        self.stats.duplicates += 1 - applied
 
     async def _dead_letter(
         self, record: ConsumerRecord, error: BaseException, attempts: int

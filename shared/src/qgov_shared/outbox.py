@@ -76,7 +76,7 @@ class OutboxRelay:
             await connection.execute(
                 update(outbox_events)
                 .where(outbox_events.c.id.in_([row.id for row in rows]))
-                .values(published_at=func.now())
+                .values(published_at=func.clock_timestamp())
             )
         return len(rows)
 

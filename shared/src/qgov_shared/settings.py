@@ -55,6 +55,7 @@ class ServiceSettings(BaseSettings):
     run_consumers: bool = Field(True, description="Consume events in this replica.")
     outbox_poll_interval_s: float = 0.05
     outbox_batch_size: int = 500
+    consumer_batch_size: int = Field(100, description="Events a consumer applies per transaction.")
     consumer_max_attempts: int = 5
     consumer_retry_backoff_s: float = 0.2
 

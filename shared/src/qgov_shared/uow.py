@@ -57,19 +57,20 @@ class UnitOfWork:
             event = event.model_copy(update={"traceparent": traceparent})
         self._pending.append(event)
 
-    async def mark_processed(self, consumer: str, event: CloudEvent) -> bool:
-        """Record that `consumer` handled `event`; False when it already had (a duplicate).
+    async def mark_processed(self, consumer: str, events: list[CloudEvent]) -> set[str]:
+        """Record that `consumer` handled `events`; the ids it had not handled before.
 
-        A concurrent duplicate waits on the primary key until the first commits or rolls back,
-        so exactly one transaction applies the event.
+        A concurrent duplicate waits on the primary key until the first transaction commits or
+        rolls back, so exactly one transaction applies each event.
         """
+        rows = [{"consumer": consumer, "event_id": e.id, "event_type": e.type} for e in events]
         result = await self.session.execute(
             pg_insert(processed_events)
-            .values(consumer=consumer, event_id=event.id, event_type=event.type)
+            .values(rows)
             .on_conflict_do_nothing()
             .returning(processed_events.c.event_id)
         )
-        return result.first() is not None
+        return set(result.scalars())
 
     async def commit(self) -> None:
         if self._pending:
