@@ -8,7 +8,7 @@ TOOLS := .qgov/tools
 UV := $(TOOLS)/bin/uv
 SYNC_STAMP := .venv/.synced
 
-.PHONY: run test lint fmt bench clean distclean status down
+.PHONY: run test lint fmt bench contracts clean distclean status down
 
 run: $(SYNC_STAMP)
 	$(UV) run --no-sync qgov up
@@ -31,6 +31,10 @@ lint: $(SYNC_STAMP)
 fmt: $(SYNC_STAMP)
 	$(UV) run --no-sync ruff check --fix .
 	$(UV) run --no-sync ruff format .
+
+# Regenerates contracts/openapi/ from the services' code (a test checks it is current).
+contracts: $(SYNC_STAMP)
+	$(UV) run --no-sync qgov openapi
 
 bench: $(SYNC_STAMP)
 	$(UV) run --no-sync python -m bench.run $(BENCH_ARGS)

@@ -22,6 +22,7 @@ from rich.live import Live
 from rich.table import Table
 
 from qgov_shared import migrate
+from qgov_shared.devstack.contracts import write_openapi
 from qgov_shared.devstack.platform import (
     Part,
     Platform,
@@ -53,9 +54,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("down", help="stop the running platform")
     migrate_parser = commands.add_parser("migrate", help="migrate one service's database")
     migrate_parser.add_argument("service")
+    commands.add_parser("openapi", help="write contracts/openapi/<service>.json")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    return {"up": _up, "status": _status, "down": _down}.get(args.command, _migrate)(root, args)
+    command = {
+        "up": _up,
+        "status": _status,
+        "down": _down,
+        "migrate": _migrate,
+        "openapi": _openapi,
+    }[args.command]
+    return command(root, args)
 
 
 def _up(root: Path, args: argparse.Namespace) -> int:
@@ -141,6 +150,12 @@ def _migrate(root: Path, args: argparse.Namespace) -> int:
     settings = ServiceSettings(service_name=spec.name)
     migrate.upgrade(spec, settings.service_database_url)
     console.print(f"{spec.name}: database {spec.database_name} is at its newest schema.")
+    return 0
+
+
+def _openapi(root: Path, args: argparse.Namespace) -> int:
+    for path in write_openapi(Path("contracts") / "openapi"):
+        console.print(f"wrote {path}")
     return 0
 
 

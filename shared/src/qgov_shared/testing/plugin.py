@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qgov_shared.testing.contracts import Contracts, find_contracts
 from qgov_shared.testing.stack import TestStack, start_stack
 
 
@@ -30,3 +31,9 @@ async def stack(stack_process: TestStack) -> AsyncIterator[TestStack]:
     """PostgreSQL and the broker, started once for the whole session."""
     yield stack_process
     await stack_process.drop_templates()
+
+
+@pytest.fixture(scope="session")
+def contracts(pytestconfig: pytest.Config) -> Contracts:
+    """The repository's event contracts (`contracts/`)."""
+    return find_contracts(pytestconfig.rootpath)
