@@ -30,6 +30,11 @@ async def test_committed_event_is_applied_exactly_once(demo: RunningService) -> 
     assert await receipts(demo) == [ping_id]
     assert consumer.stats.processed == 1
     assert await unpublished_count(demo) == 0
+    metrics = (await demo.client.get("/metrics")).text
+    group = f'group="{consumer.subscription.group_id}"'
+    assert f'qgov_consumer_processed_total{{service="demo",{group}}} 1' in metrics
+    assert f'qgov_consumer_lag{{service="demo",{group}}} 0' in metrics
+    assert 'qgov_outbox_unpublished{service="demo"} 0' in metrics
 
 
 async def test_redelivered_duplicate_changes_nothing(demo: RunningService) -> None:

@@ -43,6 +43,8 @@ async def test_events_written_while_the_broker_is_down_arrive_after_it_returns(
         assert readiness.status_code == 503
         assert readiness.json()["checks"]["database"] == "ok"
         assert await unpublished_count(demo) == len(during)
+        metrics = (await demo.client.get("/metrics")).text
+        assert f'qgov_outbox_unpublished{{service="demo"}} {len(during)}' in metrics
 
         private_broker.start()
         await wait_for(lambda: _applied(demo, during), within=60, what="the outage's pings")

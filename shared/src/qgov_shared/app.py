@@ -17,13 +17,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
-from qgov_shared.http import health
+from qgov_shared.http import health, metrics
 from qgov_shared.http.middleware import BodyRulesMiddleware, RequestContextMiddleware
 from qgov_shared.http.problems import install_problem_handlers
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
@@ -125,7 +123,6 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = _build_runtime(settings)
         app.state.runtime = runtime
-        SQLAlchemyInstrumentor().instrument(engine=runtime.engine.sync_engine)
         runtime.spawn("topics", lambda: _provision_topics(runtime, subscriptions))
         if settings.run_outbox_relay:
             relay = runtime.outbox_relay()
@@ -142,19 +139,18 @@ def create_service_app(
 
     configure_logging(settings.log_level, settings.log_json)
     configure_tracing(settings.service_name)
-    if not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
-        HTTPXClientInstrumentor().instrument()
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     for router in routers:
         app.include_router(router)
     app.add_middleware(
         BodyRulesMiddleware, max_bytes=settings.max_body_bytes, media_types=media_types
     )
     app.add_middleware(RequestContextMiddleware)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
 
 

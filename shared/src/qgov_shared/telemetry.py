@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -29,10 +31,14 @@ _tracer = trace.get_tracer("qgov")
 
 
 def configure_tracing(service_name: str) -> TracerProvider:
-    """Install the process's tracer provider once; export over OTLP when an endpoint is set."""
+    """Install the process's tracer provider and client instrumentation once; export over OTLP
+    when an endpoint is set."""
     provider = trace.get_tracer_provider()
     if isinstance(provider, TracerProvider):
         return provider
+    # Process-wide: every httpx client, and every engine made after this, is traced.
+    HTTPXClientInstrumentor().instrument()
+    SQLAlchemyInstrumentor().instrument()
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter

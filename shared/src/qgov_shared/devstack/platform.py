@@ -51,8 +51,14 @@ class Part:
 
 
 class Platform:
-    def __init__(self, root: Path, services: list[ServiceSpec] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        services: list[ServiceSpec] | None = None,
+        broker_port: int = BROKER_PORT,
+    ) -> None:
         self.root = root
+        self.broker_port = broker_port
         self.state_file = root / "stack.json"
         self.logs = root / "logs"
         self.services = services if services is not None else installed_services()
@@ -86,7 +92,7 @@ class Platform:
     def _refuse_taken_ports(self) -> None:
         wanted = [(spec.name, spec.port) for spec in self.services]
         if not os.environ.get("QGOV_KAFKA_BOOTSTRAP_SERVERS"):
-            wanted.append(("the broker", BROKER_PORT))
+            wanted.append(("the broker", self.broker_port))
         for what, port in wanted:
             if not port_is_free(port):
                 raise PortInUse(what, port)
@@ -107,7 +113,7 @@ class Platform:
             bootstrap = self._settings.kafka_bootstrap_servers
             self.parts.append(Part("kafka", bootstrap, probe="external"))
             return bootstrap
-        self._broker = EmbeddedBroker(BROKER_PORT, self.logs / "broker.log")
+        self._broker = EmbeddedBroker(self.broker_port, self.logs / "broker.log")
         bootstrap = self._broker.start()
         self.parts.append(Part("broker (tansu)", bootstrap, self._broker.pid, probe="tcp"))
         return bootstrap
@@ -225,13 +231,19 @@ def _terminate(process: subprocess.Popen) -> None:
 
 
 def is_alive(pid: int) -> bool:
+    """Whether `pid` is still running; a zombie awaiting its reaper has stopped."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()  # gone just now, or no /proc to ask
+    # The state follows the parenthesised command name, which may itself hold spaces.
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _redacted(url: str) -> str:
