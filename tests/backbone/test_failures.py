@@ -3,11 +3,16 @@ parked in the dead-letter topic while the messages after it are still processed.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from qgov_demo import SERVICE, handlers
 from qgov_demo.main import DemoSettings, create_app
-from qgov_shared.consumer import Subscription
+from qgov_shared.consumer import Subscription, is_infrastructure_failure
+from qgov_shared.db import create_session_factory
 from qgov_shared.devstack.embedded import EmbeddedBroker, free_port
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 
@@ -124,6 +129,34 @@ async def test_poison_inside_a_batch_spares_the_rest_of_the_batch(
     assert await receipts(service, ENTERPRISES[2]) == good
     assert consumer.stats.processed == len(good)
     assert consumer.stats.dead_lettered == 1
+
+
+async def test_an_unreachable_database_stops_the_consumer_instead_of_parking_events(
+    demo_without_consumers: RunningService,
+) -> None:
+    service = demo_without_consumers
+    ping = await record_ping(service, ENTERPRISES[0], "waits for the database")
+    await wait_for(lambda: _all_published(service), what="the ping published")
+    subscription = Subscription("demo.receipts", handlers.apply_ping, topics=("qgov.demo",))
+
+    nowhere = create_async_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/none")
+    cut_off = dataclasses.replace(
+        service.runtime,
+        engine=nowhere,
+        session_factory=create_session_factory(nowhere),
+        consumers=[],
+        tasks=[],
+    )
+    stranded = cut_off.event_consumer(subscription)
+    run = asyncio.create_task(stranded.run(asyncio.Event()))
+    await asyncio.wait({run}, timeout=30)
+    await nowhere.dispose()
+    assert run.done(), "the consumer kept going without its database"
+    assert is_infrastructure_failure(run.exception())
+    assert stranded.stats.dead_lettered == 0
+
+    service.runtime.start_consumer(subscription)
+    await wait_for(lambda: _applied(service, [ping]), what="the ping, once the database answers")
 
 
 async def _all_published(service: RunningService) -> bool:

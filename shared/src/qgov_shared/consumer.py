@@ -9,7 +9,9 @@ headers while the consumer moves on. Offsets are committed after the effects, so
 redelivery, which the processed-event records absorb.
 
 Handlers must keep their effects inside the unit of work (rows and published events): a
-rolled-back batch runs them again.
+rolled-back batch runs them again. An unreachable database is not the event's fault: it stops
+the run without committing offsets (the app restarts it with backoff) instead of parking
+healthy events.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import asyncpg
 from aiokafka import (
     AIOKafkaConsumer,
     AIOKafkaProducer,
@@ -27,6 +30,7 @@ from aiokafka import (
     TopicPartition,
 )
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from qgov_shared.envelope import CloudEvent
 from qgov_shared.kafka import dead_letter_topic
@@ -162,6 +166,8 @@ class EventConsumer:
                 await self._apply_once(record, event)
                 return
             except Exception as error:
+                if is_infrastructure_failure(error):
+                    raise
                 if attempt == self._max_attempts:
                     await self._dead_letter(record, error, attempts=attempt)
                     return
@@ -211,6 +217,30 @@ class EventConsumer:
         highwater = self._consumer.highwater(partition)
         if highwater is not None:
             self.stats.lag[partition] = max(highwater - next_offset, 0)
+
+
+_INFRASTRUCTURE_FAILURES = (
+    OSError,  # includes ConnectionError and the socket errors of an unreachable server
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+)
+
+
+def is_infrastructure_failure(error: BaseException | None) -> bool:
+    """The database, or the way to it, failed — not the event: a later retry will do."""
+    for _ in range(10):  # follow wrapped causes, never a cycle
+        if error is None:
+            return False
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, _INFRASTRUCTURE_FAILURES):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__
+    return False
 
 
 def _header(record: ConsumerRecord, name: str) -> str | None:
