@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from qgov_shared.auth import TokenVerifier
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
 from qgov_shared.http import health, metrics
@@ -137,10 +138,13 @@ def create_service_app(
         finally:
             await runtime.shutdown()
 
-    configure_logging(settings.log_level, settings.log_json)
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(settings.service_name)
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.state.settings = settings
+    # Services verify tokens against the gateway's published keys; without QGOV_JWKS_URL
+    # (development before the gateway signs anything) they serve anonymous callers only.
+    app.state.token_verifier = TokenVerifier.from_settings(settings) if settings.jwks_url else None
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics.router)

@@ -303,7 +303,13 @@ async def get_principal(
     so a client with a broken token learns it rather than silently losing its rights."""
     if credentials is None:
         return ANONYMOUS
-    verifier: TokenVerifier = request.app.state.token_verifier
+    verifier: TokenVerifier | None = getattr(request.app.state, "token_verifier", None)
+    if verifier is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="This service accepts no access tokens: it has no signing keys (QGOV_JWKS_URL)",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     try:
         return await verifier.verify(credentials.credentials)
     except InvalidToken as error:

@@ -41,7 +41,10 @@ async def ensure_database(database_url: str, *, template: str | None = None) -> 
         if exists:
             return False
         clone = f' TEMPLATE "{template}"' if template else ""
-        await connection.execute(f'CREATE DATABASE "{url.database}"{clone}')
+        try:
+            await connection.execute(f'CREATE DATABASE "{url.database}"{clone}')
+        except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+            return False  # another replica's migration created it a moment ago
         return True
     finally:
         await connection.close()

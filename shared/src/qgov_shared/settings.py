@@ -28,8 +28,6 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "qgov"
     environment: Environment = Environment.DEVELOPMENT
-    host: str = "127.0.0.1"
-    port: int = 8000
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from opentelemetry import context as otel_context
@@ -27,6 +28,8 @@ from opentelemetry.trace import SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _propagator = TraceContextTextMapPropagator()
+# The current HTTP request's id (set by the request middleware), for log lines.
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _tracer = trace.get_tracer("qgov")
 
 
@@ -39,7 +42,8 @@ def configure_tracing(service_name: str) -> TracerProvider:
     # Process-wide: every httpx client, and every engine made after this, is traced.
     HTTPXClientInstrumentor().instrument()
     SQLAlchemyInstrumentor().instrument()
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    name = os.environ.get("OTEL_SERVICE_NAME", service_name)
+    provider = TracerProvider(resource=Resource.create({"service.name": name}))
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -110,8 +114,23 @@ class JsonLogFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str, as_json: bool) -> None:
+class LogContextFilter(logging.Filter):
+    """Stamps each record with the service and the request it belongs to."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.service = self.service
+        if (current := request_id.get()) is not None:
+            record.request_id = current
+        return True
+
+
+def configure_logging(service: str, level: str, as_json: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(LogContextFilter(service))
     if as_json:
         handler.setFormatter(JsonLogFormatter())
     root = logging.getLogger()

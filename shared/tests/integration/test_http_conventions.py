@@ -12,14 +12,17 @@ from sqlalchemy import text
 
 from qgov_demo import SERVICE
 from qgov_demo.main import DemoSettings, create_app
+from qgov_shared.auth import Role
 from qgov_shared.devstack.embedded import free_port
 from qgov_shared.http.pagination import encode_cursor
 from qgov_shared.testing.stack import RunningService, run_service, wait_for
+from qgov_shared.testing.tokens import TestKeys
 
 PINGS = "/api/v1/demo/pings"
 CODE = "91350100M000100Y43"
 OTHER_CODE = "91110000802100433B"
 MAX_BODY = 1024
+KEYS = TestKeys()
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +31,7 @@ async def demo(stack):
     async with run_service(
         stack, SERVICE, create_app, DemoSettings, max_body_bytes=MAX_BODY
     ) as svc:
+        svc.app.state.token_verifier = KEYS.verifier()
         yield svc
 
 
@@ -200,13 +204,25 @@ async def test_a_malformed_key_is_a_400(demo, key):
     assert await _pings_with(demo, message) == 0
 
 
-async def test_keys_are_scoped_to_the_caller(demo):
+async def test_keys_are_scoped_to_the_verified_caller(demo):
     message, key = _message(), str(uuid.uuid4())
-    for caller in ("Bearer alice", "Bearer bob"):
-        response = await _post(demo, message, Idempotency_Key=key, Authorization=caller)
+    for client_id in ("alice", "bob"):
+        token = KEYS.mint(Role.CITIZEN, sub=client_id)
+        response = await _post(demo, message, Idempotency_Key=key, Authorization=f"Bearer {token}")
         assert response.status_code == 201
         assert "idempotent-replayed" not in response.headers
     assert await _pings_with(demo, message) == 2
+
+
+async def test_a_retry_with_a_refreshed_token_is_still_the_same_request(demo):
+    message, key = _message(), str(uuid.uuid4())
+    first, refreshed = (KEYS.mint(Role.CITIZEN, sub="carol", jti=str(n)) for n in range(2))
+    assert first != refreshed
+    for token in (first, refreshed):
+        response = await _post(demo, message, Idempotency_Key=key, Authorization=f"Bearer {token}")
+        assert response.status_code == 201
+    assert response.headers["idempotent-replayed"] == "true"
+    assert await _pings_with(demo, message) == 1
 
 
 async def test_concurrent_requests_with_one_key_store_one_ping(demo):

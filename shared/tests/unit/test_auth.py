@@ -326,3 +326,21 @@ def test_a_verifier_from_settings_uses_the_jwks_url():
     with pytest.raises(ValueError, match="QGOV_JWKS_URL"):
         TokenVerifier.from_settings(ServiceSettings(jwks_url=None))
     assert TokenVerifier.from_settings(ServiceSettings(jwks_url=JWKS_URL))
+
+
+async def test_a_service_without_signing_keys_refuses_tokens_rather_than_failing(keys):
+    app = FastAPI()
+    app.state.token_verifier = None
+
+    @app.get("/whoami")
+    async def whoami(principal: CurrentPrincipal):
+        return {"subject": principal.subject}
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        refused = await client.get("/whoami", headers=bearer(keys.mint()))
+        anonymous = await client.get("/whoami")
+    assert refused.status_code == 401
+    assert "QGOV_JWKS_URL" in refused.json()["detail"]
+    assert anonymous.status_code == 200

@@ -12,7 +12,6 @@ RECEIPTS_GROUP = "demo.receipts"
 
 class DemoSettings(ServiceSettings):
     service_name: str = "demo"
-    port: int = 8090
 
 
 def create_app(settings: DemoSettings | None = None) -> FastAPI:

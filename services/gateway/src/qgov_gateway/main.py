@@ -12,7 +12,6 @@ READ_MODEL_GROUP = "gateway.read-model"
 
 class GatewaySettings(ServiceSettings):
     service_name: str = "gateway"
-    port: int = 8000
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:

@@ -20,6 +20,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
+from sqlalchemy.engine import make_url
 
 from qgov_shared import migrate
 from qgov_shared.devstack.contracts import write_openapi
@@ -147,9 +148,9 @@ def _down(root: Path, args: argparse.Namespace) -> int:
 
 def _migrate(root: Path, args: argparse.Namespace) -> int:
     spec = find_service(args.service)
-    settings = ServiceSettings(service_name=spec.name)
-    migrate.upgrade(spec, settings.service_database_url)
-    console.print(f"{spec.name}: database {spec.database_name} is at its newest schema.")
+    url = ServiceSettings(service_name=spec.name).service_database_url
+    migrate.upgrade(spec, url)
+    console.print(f"{spec.name}: database {make_url(url).database} is at its newest schema.")
     return 0
 
 

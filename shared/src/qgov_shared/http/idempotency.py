@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from qgov_shared.auth import CurrentPrincipal
 from qgov_shared.backbone import idempotency_keys
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.uow import UnitOfWork
@@ -41,8 +42,9 @@ class IdempotencyKey:
     request_hash: str
 
 
-async def idempotency_key(request: Request) -> IdempotencyKey | None:
-    """The request's key, scoped to its route and caller, with a hash of what it asks."""
+async def idempotency_key(request: Request, caller: CurrentPrincipal) -> IdempotencyKey | None:
+    """The request's key, scoped to its route and verified caller (anonymous callers share
+    one scope), with a hash of what it asks."""
     key = request.headers.get(HEADER)
     if key is None:
         return None
@@ -52,11 +54,9 @@ async def idempotency_key(request: Request) -> IdempotencyKey | None:
             "Idempotency-Key must be 1 to 200 visible ASCII characters.",
             errors=[{"header": HEADER, "detail": "malformed key"}],
         )
-    caller = hashlib.sha256(request.headers.get("authorization", "").encode()).hexdigest()[:16]
     body_hash = hashlib.sha256(await request.body()).hexdigest()
-    return IdempotencyKey(
-        key=key, scope=f"{request.method} {request.url.path} {caller}", request_hash=body_hash
-    )
+    scope = f"{request.method} {request.url.path} {caller.role}:{caller.subject}"
+    return IdempotencyKey(key=key, scope=scope, request_hash=body_hash)
 
 
 IdempotencyKeyDep = Annotated[IdempotencyKey | None, Depends(idempotency_key)]

@@ -6,15 +6,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from contextvars import ContextVar
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qgov_shared.http.problems import problem_response
+from qgov_shared.telemetry import request_id
 
 REQUEST_ID_HEADER = "x-request-id"
-request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 

@@ -1,0 +1,45 @@
+"""Log lines carry the service, the request and the trace they belong to."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from opentelemetry import trace
+
+from qgov_shared.telemetry import (
+    JsonLogFormatter,
+    LogContextFilter,
+    configure_tracing,
+    current_traceparent,
+    request_id,
+)
+
+
+def _render(message: str) -> dict:
+    record = logging.LogRecord("qgov.test", logging.INFO, __file__, 1, message, (), None)
+    LogContextFilter("demo").filter(record)
+    return json.loads(JsonLogFormatter().format(record))
+
+
+def test_a_log_line_names_its_service_request_and_trace() -> None:
+    configure_tracing("qgov-tests")
+    token = request_id.set("req-42")
+    try:
+        with trace.get_tracer("test").start_as_current_span("work") as span:
+            line = _render("质量 ok")
+            traceparent = current_traceparent()
+    finally:
+        request_id.reset(token)
+
+    assert line["message"] == "质量 ok"
+    assert line["service"] == "demo"
+    assert line["request_id"] == "req-42"
+    assert line["trace_id"] == format(span.get_span_context().trace_id, "032x")
+    assert traceparent.split("-")[1] == line["trace_id"]
+
+
+def test_outside_a_request_and_a_span_a_log_line_has_neither() -> None:
+    line = _render("idle")
+    assert "request_id" not in line
+    assert "trace_id" not in line
