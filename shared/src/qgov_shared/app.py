@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from qgov_shared.auth import TokenVerifier
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
+from qgov_shared.housekeeping import Retention, keep_tidy
 from qgov_shared.http import health, metrics
 from qgov_shared.http.middleware import BodyRulesMiddleware, RequestContextMiddleware
 from qgov_shared.http.problems import install_problem_handlers
@@ -128,6 +129,13 @@ def create_service_app(
         if settings.run_outbox_relay:
             relay = runtime.outbox_relay()
             runtime.spawn("outbox-relay", lambda: relay.run(runtime.stop))
+            retention = Retention.from_settings(settings)
+            runtime.spawn(
+                "housekeeping",
+                lambda: keep_tidy(
+                    runtime.engine, retention, settings.housekeeping_interval_s, runtime.stop
+                ),
+            )
         if settings.run_consumers:
             for subscription in subscriptions:
                 runtime.start_consumer(subscription)

@@ -57,6 +57,15 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_retry_backoff_s: float = 0.2
 
+    outbox_retention_days: int = Field(7, description="Keep published outbox rows this long.")
+    processed_event_retention_days: int = Field(
+        30,
+        description="Keep processed-event records this long: longer than the broker's "
+        "retention, so every redelivery is still recognised.",
+    )
+    idempotency_key_ttl_hours: int = 24
+    housekeeping_interval_s: float = 3600.0
+
     max_body_bytes: int = 1_048_576
     jwks_url: str | None = None
     jwt_issuer: str = "qgov-gateway"
