@@ -191,10 +191,16 @@ def region_covers(scope: str, region_code: str) -> bool:
     `440200` every code starting `4402`; `440203` covers only itself. The province is never a
     wildcard, so no code covers the whole country: that is the admin role's job.
     """
-    for code in (scope, region_code):
-        if not is_region_code(code):
-            raise ValueError(f"{code!r} is not a 6-digit region code")
+    if not is_region_code(region_code):
+        raise ValueError(f"{region_code!r} is not a 6-digit region code")
+    return region_code.startswith(region_prefix(scope))
+
+
+def region_prefix(scope: str) -> str:
+    """The prefix every code in `scope` starts with (`440200` → `4402`), for queries."""
+    if not is_region_code(scope):
+        raise ValueError(f"{scope!r} is not a 6-digit region code")
     prefix = scope
     while len(prefix) > 2 and prefix.endswith("00"):
         prefix = prefix[:-2]
-    return region_code.startswith(prefix)
+    return prefix

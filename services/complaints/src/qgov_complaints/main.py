@@ -1,0 +1,81 @@
+"""The complaints service's app factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from qgov_complaints import api, handlers
+from qgov_complaints.domain import RuleViolation
+from qgov_complaints.handlers import Context, SubmissionNotFound
+from qgov_complaints.policy import Policy, load_policy
+from qgov_shared.app import Runtime, create_service_app
+from qgov_shared.auth import Principal, Role
+from qgov_shared.http.problems import field_error, json_pointer, problem_response
+from qgov_shared.settings import ServiceSettings
+
+Clock = Callable[[], datetime]
+_SCANNER = Principal(subject="overdue-scanner", role=Role.ADMIN)
+
+
+class ComplaintsSettings(ServiceSettings):
+    service_name: str = "complaints"
+    overdue_scan_interval_s: float = 300.0
+
+
+def create_app(
+    settings: ComplaintsSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    policy: Policy | None = None,
+) -> FastAPI:
+    settings = settings or ComplaintsSettings()
+
+    async def start_overdue_scanner(app: FastAPI) -> None:
+        runtime: Runtime = app.state.runtime
+        runtime.spawn("overdue-scanner", lambda: _scan_for_overdue(app, runtime, settings))
+
+    app = create_service_app(
+        settings,
+        title="QGov complaints (12315)",
+        description="Complaints (投诉) and reports (举报) from citizens, handled to closure "
+        "within the legal working-day limits.",
+        routers=[api.public, api.regulators, api.enterprises],
+        on_startup=start_overdue_scanner,
+    )
+    app.state.policy = policy or load_policy()
+    app.state.clock = clock or (lambda: datetime.now(UTC))
+    app.add_exception_handler(RuleViolation, _rule_violation)
+    app.add_exception_handler(SubmissionNotFound, _not_found)
+    return app
+
+
+async def _scan_for_overdue(app: FastAPI, runtime: Runtime, settings: ComplaintsSettings) -> None:
+    while not runtime.stop.is_set():
+        async with runtime.unit_of_work() as uow:
+            ctx = Context(app.state.policy, app.state.clock(), _SCANNER)
+            await handlers.announce_overdue(uow, ctx)
+            await uow.commit()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(runtime.stop.wait(), settings.overdue_scan_interval_s)
+
+
+async def _rule_violation(request: Request, error: RuleViolation) -> JSONResponse:
+    """A bad value is the caller's 422; a step the procedure does not allow now is a 409."""
+    if error.field:
+        return problem_response(
+            422,
+            str(error),
+            instance=request.url.path,
+            errors=[field_error(json_pointer(error.field.split(".")), str(error))],
+        )
+    return problem_response(409, str(error), instance=request.url.path)
+
+
+async def _not_found(request: Request, error: SubmissionNotFound) -> JSONResponse:
+    return problem_response(404, "No such submission.", instance=request.url.path)
