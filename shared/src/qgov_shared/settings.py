@@ -67,6 +67,14 @@ class ServiceSettings(BaseSettings):
     housekeeping_interval_s: float = 3600.0
 
     max_body_bytes: int = 1_048_576
+    public_rate_per_minute: float = Field(
+        20.0, description="Sustained requests per minute per client on public write endpoints."
+    )
+    public_rate_burst: int = Field(10, description="Requests a client may make at once.")
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1"],
+        description="Peers whose X-Forwarded-For names the real client (the gateway).",
+    )
     jwks_url: str | None = None
     jwt_issuer: str = "qgov-gateway"
     jwt_audience: str = "qgov"

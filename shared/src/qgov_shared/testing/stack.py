@@ -79,6 +79,8 @@ class TestStack:
             "kafka_session_timeout_ms": session_timeout,
             "kafka_heartbeat_interval_ms": session_timeout // 6,
             "consumer_retry_backoff_s": 0.01,
+            # Tests file far more than a citizen would; tests of the limit set their own.
+            "public_rate_burst": 100_000,
             "log_json": False,
         }
         return settings_class(**{**values, **overrides})
