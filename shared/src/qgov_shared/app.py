@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -116,7 +116,7 @@ def create_service_app(
     description: str = "",
     routers: Sequence[APIRouter] = (),
     subscriptions: Iterable[Subscription] = (),
-    media_types: Iterable[str] = ("application/json",),
+    media_types: Mapping[str, Iterable[str]] | None = None,
     on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
 ) -> FastAPI:
     subscriptions = list(subscriptions)
@@ -159,7 +159,9 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.add_middleware(
-        BodyRulesMiddleware, max_bytes=settings.max_body_bytes, media_types=media_types
+        BodyRulesMiddleware,
+        max_bytes=settings.max_body_bytes,
+        media_types=media_types or {"": ("application/json",)},
     )
     app.add_middleware(RequestContextMiddleware)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

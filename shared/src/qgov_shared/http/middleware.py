@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,12 +44,27 @@ class RequestContextMiddleware:
 
 
 class BodyRulesMiddleware:
-    """413 for bodies over `max_bytes` (declared or streamed); 415 for unaccepted media types."""
+    """413 for bodies over `max_bytes` (declared or streamed); 415 for unaccepted media types.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, media_types: Iterable[str]) -> None:
+    `media_types` maps path prefixes to what bodies under them may be; the longest matching
+    prefix wins, and "" is the default for every other path.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, media_types: Mapping[str, Iterable[str]]
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.media_types = frozenset(media_types)
+        self.media_types = sorted(
+            ((prefix, frozenset(types)) for prefix, types in media_types.items()),
+            key=lambda rule: len(rule[0]),
+            reverse=True,
+        )
+
+    def accepted(self, path: str) -> frozenset[str]:
+        return next(
+            (types for prefix, types in self.media_types if path.startswith(prefix)), frozenset()
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
@@ -61,12 +76,14 @@ class BodyRulesMiddleware:
             return
         has_body = (length not in (None, "0")) or _header(scope, "transfer-encoding") is not None
         media_type = (_header(scope, "content-type") or "").split(";")[0].strip().lower()
-        if has_body and media_type not in self.media_types:
+        accepted = self.accepted(scope["path"])
+        if has_body and media_type not in accepted:
+            listed = ", ".join(sorted(accepted))
             await problem_response(
                 415,
-                f"Send the body as one of: {', '.join(sorted(self.media_types))}.",
+                f"Send the body as one of: {listed}.",
                 instance=scope["path"],
-                headers={"Accept-Post": ", ".join(sorted(self.media_types))},
+                headers={"Accept-Post": listed},
             )(scope, receive, send)
             return
         await self.app(scope, self._counting(receive), send)

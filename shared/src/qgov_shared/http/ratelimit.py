@@ -69,6 +69,7 @@ async def rate_limited(request: Request, principal: CurrentPrincipal) -> None:
     wait = limiter.take(client_of(request, principal.subject, proxies))
     if wait:
         raise ProblemException(
-            429, "Too many requests from this client; try again later.",
+            429,
+            "Too many requests from this client; try again later.",
             headers={"Retry-After": str(math.ceil(wait))},
         )
