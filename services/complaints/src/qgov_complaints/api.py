@@ -33,6 +33,8 @@ from qgov_shared.app import UnitOfWorkDep
 from qgov_shared.auth import CurrentPrincipal, Principal, Role, require_roles
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep, keyset_page
+from qgov_shared.http.problems import ProblemException
+from qgov_shared.http.ratelimit import rate_limited
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import region_prefix
 
@@ -56,7 +58,12 @@ enterprises = APIRouter(prefix="/api/v1/enterprise/complaints", tags=["enterpris
 # --- citizens ------------------------------------------------------------------------------
 
 
-@public.post("/complaints", status_code=status.HTTP_201_CREATED, response_model=FilingReceipt)
+@public.post(
+    "/complaints",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FilingReceipt,
+    dependencies=[Depends(rate_limited)],
+)
 async def file_complaint(
     body: ComplaintCreate, uow: UnitOfWorkDep, ctx: ContextDep, key: IdempotencyKeyDep
 ):
@@ -70,7 +77,12 @@ async def file_complaint(
     )
 
 
-@public.post("/reports", status_code=status.HTTP_201_CREATED, response_model=FilingReceipt)
+@public.post(
+    "/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FilingReceipt,
+    dependencies=[Depends(rate_limited)],
+)
 async def file_report(
     body: ReportCreate, uow: UnitOfWorkDep, ctx: ContextDep, key: IdempotencyKeyDep
 ):
@@ -421,7 +433,11 @@ def _in_regions(query, principal: Principal, region_code: str | None = None):
     """Restrict to the caller's regions (admins see all), and to `region_code` within them."""
     if region_code is not None:
         if not principal.covers_region(region_code):
-            raise handlers.RuleViolation("that region is not one of yours", "region_code")
+            raise ProblemException(
+                422,
+                "That region is not one of yours.",
+                errors=[{"parameter": "region_code", "in": "query", "detail": "not your region"}],
+            )
         return query.where(Submission.handling_region_code.startswith(region_prefix(region_code)))
     if principal.role is Role.ADMIN:
         return query

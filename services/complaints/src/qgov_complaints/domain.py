@@ -194,8 +194,8 @@ def close(state: State, today: date) -> Step:
 
 def rate(state: State, satisfaction: int) -> Step:
     _require(state, Kind.COMPLAINT, {Status.CLOSED}, "rate")
-    if state.satisfaction is not None:
-        raise RuleViolation("this complaint has already been rated", field="satisfaction")
+    if state.satisfaction is not None:  # the case's state, not the value: a conflict
+        raise RuleViolation("this complaint has already been rated")
     if not 1 <= satisfaction <= 5:
         raise RuleViolation("satisfaction is rated from 1 to 5", field="satisfaction")
     return Step(Status.CLOSED, {"satisfaction": satisfaction}, None)
@@ -209,11 +209,13 @@ def begin_verification(state: State) -> Step:
     return Step(Status.VERIFYING, {}, None)
 
 
-def extend(state: State, reason: str, policy: Policy) -> Step:
-    """One extension of the decision deadline, with a reason."""
+def extend(state: State, reason: str, today: date, policy: Policy) -> Step:
+    """One extension of the decision deadline, with a reason, approved before it passes."""
     _require(state, Kind.REPORT, {Status.SUBMITTED, Status.VERIFYING}, "extend")
     if state.extended:
         raise RuleViolation("the decision deadline can be extended only once")
+    if today > state.due[Deadline.REPORT_DECISION]:
+        raise RuleViolation("the decision deadline has passed; it can no longer be extended")
     if not reason.strip():
         raise RuleViolation("an extension needs a reason", field="reason")
     days = policy.limits.report_extension_working_days

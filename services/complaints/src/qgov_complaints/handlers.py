@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qgov_complaints import domain
 from qgov_complaints.domain import Deadline, Kind, RuleViolation, State, Status, Step
@@ -124,7 +124,7 @@ def _new_submission(
 
 async def _record_filing(row: Submission, uow: UnitOfWork, ctx: Context) -> tuple[Submission, str]:
     token = secrets.token_urlsafe(18)
-    row.token_hash = _hash(token)
+    row.token_hash = token_digest(token)
     _set_running_deadline(row)
     uow.session.add(row)
     await uow.session.flush()
@@ -152,7 +152,8 @@ def _tracking_number(kind: Kind, today: date) -> str:
     return f"{'T' if kind is Kind.COMPLAINT else 'J'}{today:%Y%m%d}{suffix}"
 
 
-def _hash(token: str) -> str:
+def token_digest(token: str) -> str:
+    """How a tracking token is stored: only its digest, never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -162,7 +163,7 @@ def _hash(token: str) -> str:
 async def track(tracking_number: str, token: str, uow: UnitOfWork) -> Submission:
     """The citizen's view: the tracking number and the token together, or nothing."""
     row = await _by_tracking_number(tracking_number, uow)
-    if row is None or not hmac.compare_digest(row.token_hash, _hash(token)):
+    if row is None or not hmac.compare_digest(row.token_hash, token_digest(token)):
         raise SubmissionNotFound(tracking_number)
     return row
 
@@ -234,7 +235,7 @@ async def begin_verification(submission_id: int, uow: UnitOfWork, ctx: Context) 
 
 async def extend(submission_id: int, reason: str, uow: UnitOfWork, ctx: Context) -> Submission:
     row = await handled_submission(submission_id, uow, ctx)
-    step = domain.extend(state_of(row), reason, ctx.policy)
+    step = domain.extend(state_of(row), reason, ctx.today, ctx.policy)
     return await _take(row, step, "extended", uow, ctx, {"reason": reason})
 
 
@@ -294,28 +295,32 @@ async def respond(
 
 
 async def announce_overdue(uow: UnitOfWork, ctx: Context, limit: int = 500) -> int:
-    """Publish `submission.overdue` once for each deadline that has passed; how many."""
+    """Publish `submission.overdue` once for each deadline that has passed; how many.
+
+    A deadline is its kind and its date (an extended decision deadline is a new one), and the
+    query leaves out those already announced, so old overdue cases never fill the batch."""
+    marker = func.concat(
+        Submission.running_deadline, "@", func.to_char(Submission.running_due_on, "YYYY-MM-DD")
+    )
     query = (
         select(Submission)
-        .where(Submission.running_due_on < ctx.today)
-        .order_by(Submission.running_due_on)
+        .where(
+            Submission.running_due_on < ctx.today,
+            ~Submission.overdue_notified.contains(func.jsonb_build_array(marker)),
+        )
+        .order_by(Submission.running_due_on, Submission.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     announced = 0
     for row in await uow.session.scalars(query):
-        if row.running_deadline in row.overdue_notified:
-            continue
-        row.overdue_notified = [*row.overdue_notified, row.running_deadline]
+        due_on = row.running_due_on.isoformat()
+        row.overdue_notified = [*row.overdue_notified, f"{row.running_deadline}@{due_on}"]
         _publish(
             row,
             "submission.overdue",
             uow,
-            {
-                "deadline": row.running_deadline,
-                "due_on": row.running_due_on.isoformat(),
-                "status": row.status,
-            },
+            {"deadline": row.running_deadline, "due_on": due_on, "status": row.status},
         )
         announced += 1
     return announced

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from qgov_complaints import api, handlers
+from qgov_complaints import api, disclosure, handlers, open311
 from qgov_complaints.domain import RuleViolation
 from qgov_complaints.handlers import Context, SubmissionNotFound
 from qgov_complaints.policy import Policy, load_policy
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import Principal, Role
 from qgov_shared.http.problems import field_error, json_pointer, problem_response
+from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.settings import ServiceSettings
 
 Clock = Callable[[], datetime]
@@ -45,10 +46,21 @@ def create_app(
         title="QGov complaints (12315)",
         description="Complaints (投诉) and reports (举报) from citizens, handled to closure "
         "within the legal working-day limits.",
-        routers=[api.public, api.regulators, api.enterprises],
+        routers=[
+            api.public,
+            api.regulators,
+            api.enterprises,
+            open311.router,
+            disclosure.router,
+        ],
+        # Open311 clients post forms; everything else takes JSON.
+        media_types={"": ("application/json",), "/open311/": (open311.FORM_MEDIA_TYPE,)},
         on_startup=start_overdue_scanner,
     )
     app.state.policy = policy or load_policy()
+    app.state.rate_limiter = RateLimiter(
+        settings.public_rate_per_minute, settings.public_rate_burst
+    )
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.add_exception_handler(RuleViolation, _rule_violation)
     app.add_exception_handler(SubmissionNotFound, _not_found)

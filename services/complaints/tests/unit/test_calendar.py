@@ -5,6 +5,7 @@ holiday or a weekend, "make-up" a weekend day declared a working day (调休上�
 from datetime import date
 
 import pytest
+
 from qgov_complaints.calendar import WorkingCalendar
 from qgov_complaints.policy import load_policy
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+
 from qgov_complaints.domain import (
     FINAL,
     MEDIATION_ENDED,
@@ -303,7 +304,9 @@ def test_an_outcome_read_back_as_a_plain_string_is_checked_like_the_enum() -> No
 )
 def test_mediation_cannot_end_in_a_status_that_is_not_a_mediation_end(outcome: Status) -> None:
     with pytest.raises(RuleViolation) as refused:
-        end_mediation(complaint(Status.MEDIATING), outcome, date(2026, 11, 2), POLICY, "withdrawn_or_settled")
+        end_mediation(
+            complaint(Status.MEDIATING), outcome, date(2026, 11, 2), POLICY, "withdrawn_or_settled"
+        )
     assert refused.value.field == "outcome"
 
 
@@ -350,7 +353,7 @@ def test_a_complaint_is_rated_only_once() -> None:
     assert rated.satisfaction == 4
     with pytest.raises(RuleViolation, match="already been rated") as refused:
         rate(rated, 5)
-    assert refused.value.field == "satisfaction"
+    assert refused.value.field is None  # a conflict with the case's state: 409, not 422
 
 
 def test_a_complaint_from_filing_to_rating() -> None:
@@ -407,7 +410,7 @@ def test_an_extension_adds_15_working_days_to_the_current_due_date(status: Statu
     # days from that date, not from today: May 22 (1), May 25-29 (2-6), Jun 1-5 (7-11),
     # Jun 8 (12), 9 (13), 10 (14), Thu Jun 11 (15).
     state = report(status)
-    step = extend(state, "需要检验检测", POLICY)
+    step = extend(state, "需要检验检测", date(2026, 5, 20), POLICY)
     assert step.status is status
     assert step.event is None
     assert step.changes == {
@@ -421,32 +424,40 @@ def test_an_extension_across_dragon_boat_counts_from_the_current_due_date() -> N
     # A current due date of Wed 2026-06-10: Jun 11, 12 (1-2), Jun 15-18 (3-6),
     # [Fri Jun 19 Dragon Boat off], Jun 22-26 (7-11), Jun 29, 30, Jul 1, Thu Jul 2 (12-15).
     state = report(Status.VERIFYING, due={Deadline.REPORT_DECISION: date(2026, 6, 10)})
-    assert extend(state, "案情复杂", POLICY).changes["due"] == {
+    assert extend(state, "案情复杂", date(2026, 6, 1), POLICY).changes["due"] == {
         Deadline.REPORT_DECISION: date(2026, 7, 2)
     }
 
 
 def test_a_report_is_extended_only_once() -> None:
     state = report(Status.VERIFYING)
-    extended = after(state, extend(state, "需要检验检测", POLICY))
+    extended = after(state, extend(state, "需要检验检测", date(2026, 5, 20), POLICY))
     assert extended.extended
     assert running_deadline(extended) == (Deadline.REPORT_DECISION, date(2026, 6, 11))
     with pytest.raises(RuleViolation, match="only once") as refused:
-        extend(extended, "还需要更多时间", POLICY)
+        extend(extended, "还需要更多时间", date(2026, 5, 21), POLICY)
+    assert refused.value.field is None
+
+
+def test_an_extension_must_be_approved_before_the_deadline_passes() -> None:
+    state = report(Status.VERIFYING)  # due Thu 2026-05-21
+    assert extend(state, "案情复杂", date(2026, 5, 21), POLICY).changes["extended"]
+    with pytest.raises(RuleViolation, match="has passed") as refused:
+        extend(state, "案情复杂", date(2026, 5, 22), POLICY)
     assert refused.value.field is None
 
 
 @pytest.mark.parametrize("reason", ["", "  "])
 def test_an_extension_without_a_reason_is_refused(reason: str) -> None:
     with pytest.raises(RuleViolation, match="reason") as refused:
-        extend(report(Status.VERIFYING), reason, POLICY)
+        extend(report(Status.VERIFYING), reason, date(2026, 5, 20), POLICY)
     assert refused.value.field == "reason"
 
 
 def test_a_report_from_filing_to_decision() -> None:
     state = report()
     state = after(state, begin_verification(state))
-    state = after(state, extend(state, "需要检验检测", POLICY))
+    state = after(state, extend(state, "需要检验检测", date(2026, 5, 20), POLICY))
     step = decide_report(state, True, "立案调查", date(2026, 6, 1))
     assert after(state, step).status is Status.CASE_OPENED
     assert step.status in FINAL
@@ -472,7 +483,7 @@ ACTIONS: dict[str, tuple[Callable[[State], Step], Kind, frozenset[Status]]] = {
     "rate": (lambda s: rate(s, 4), Kind.COMPLAINT, frozenset({Status.CLOSED})),
     "begin_verification": (begin_verification, Kind.REPORT, frozenset({Status.SUBMITTED})),
     "extend": (
-        lambda s: extend(s, "需要检验检测", POLICY),
+        lambda s: extend(s, "需要检验检测", date(2026, 5, 20), POLICY),
         Kind.REPORT,
         frozenset({Status.SUBMITTED, Status.VERIFYING}),
     ),

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+
 from qgov_complaints.policy import POLICY_FILE, Policy, load_policy
 
 POLICY: Policy = load_policy()
