@@ -41,7 +41,7 @@ from qgov_shared.uscc import region_prefix
 TrackingToken = Annotated[str, Header(alias="X-Tracking-Token", min_length=8, max_length=64)]
 
 
-def context(request: Request, principal: CurrentPrincipal) -> Context:
+async def context(request: Request, principal: CurrentPrincipal) -> Context:
     state = request.app.state
     return Context(policy=state.policy, now=state.clock(), principal=principal)
 

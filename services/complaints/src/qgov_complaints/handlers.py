@@ -9,9 +9,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from qgov_complaints import domain
 from qgov_complaints.domain import Deadline, Kind, RuleViolation, State, Status, Step
@@ -48,17 +49,35 @@ class Context:
         return f"{self.principal.role}:{self.principal.subject or 'anonymous'}"
 
 
+@dataclass(frozen=True)
+class Filed:
+    """A submission just filed: what its filer is told, and the token, shown only once."""
+
+    id: int
+    tracking_number: str
+    kind: str
+    status: str
+    received_at: datetime
+    running_due_on: date
+    token: str
+
+
 # --- filing --------------------------------------------------------------------------------
 
 
 async def file_complaint(
-    body: ComplaintCreate, uow: UnitOfWork, ctx: Context, channel: str = "api"
-) -> tuple[Submission, str]:
+    body: ComplaintCreate,
+    uow: UnitOfWork,
+    ctx: Context,
+    channel: str = "api",
+    place: dict[str, Any] | None = None,
+) -> Filed:
+    """File a complaint; `place` is where it happened, when the channel says (Open311)."""
     _check_category(body.category, ctx.policy)
     _not_after_today(body.incident_on, "incident_on", ctx)
     _not_after_today(body.known_harm_on, "known_harm_on", ctx)
     person = body.complainant
-    row = _new_submission(
+    values = _new_submission(
         Kind.COMPLAINT,
         body,
         ctx,
@@ -71,18 +90,19 @@ async def file_complaint(
         amount=body.amount,
         known_harm_on=body.known_harm_on,
         agent=body.agent.model_dump(mode="json") if body.agent else None,
+        **(place or {}),
     )
-    return await _record_filing(row, uow, ctx)
+    return await _record_filing(values, uow, ctx)
 
 
 async def file_report(
     body: ReportCreate, uow: UnitOfWork, ctx: Context, channel: str = "api"
-) -> tuple[Submission, str]:
+) -> Filed:
     if body.category is not None:
         _check_category(body.category, ctx.policy)
     _not_after_today(body.incident_on, "incident_on", ctx)
     person = body.reporter
-    row = _new_submission(
+    values = _new_submission(
         Kind.REPORT,
         body,
         ctx,
@@ -93,48 +113,70 @@ async def file_report(
         person_address=person and person.address,
         person_id_number=person and person.id_number,
     )
-    return await _record_filing(row, uow, ctx)
+    return await _record_filing(values, uow, ctx)
 
 
 def _new_submission(
     kind: Kind, body: ComplaintCreate | ReportCreate, ctx: Context, channel: str, **fields
-) -> Submission:
-    due = domain.deadlines_at_filing(kind, ctx.today, ctx.policy)
-    return Submission(
-        tracking_number=_tracking_number(kind, ctx.today),
-        kind=kind.value,
-        status=Status.SUBMITTED.value,
-        channel=channel,
-        region_code=body.region_code,
-        handling_region_code=body.region_code,
-        category=body.category,
-        respondent_name=body.respondent.name,
-        respondent_address=body.respondent.address,
-        respondent_credit_code=body.respondent.credit_code,
-        facts=body.facts,
-        incident_on=body.incident_on,
-        evidence=[e.model_dump(mode="json") for e in body.evidence],
-        received_at=ctx.now,
-        received_on=ctx.today,
-        token_hash="",
-        due={deadline.value: day.isoformat() for deadline, day in due.items()},
+) -> dict[str, Any]:
+    """The new submission's column values (filing is a hot path: no ORM object is built)."""
+    [(deadline, due_on)] = domain.deadlines_at_filing(kind, ctx.today, ctx.policy).items()
+    return {
+        "tracking_number": _tracking_number(kind, ctx.today),
+        "kind": kind.value,
+        "status": Status.SUBMITTED.value,
+        "channel": channel,
+        "region_code": body.region_code,
+        "handling_region_code": body.region_code,
+        "category": body.category,
+        "respondent_name": body.respondent.name,
+        "respondent_address": body.respondent.address,
+        "respondent_credit_code": body.respondent.credit_code,
+        "facts": body.facts,
+        "incident_on": body.incident_on,
+        "evidence": [e.model_dump(mode="json") for e in body.evidence],
+        "received_at": ctx.now,
+        "received_on": ctx.today,
+        "due": {deadline.value: due_on.isoformat()},
+        "running_deadline": deadline.value,
+        "running_due_on": due_on,
+        "overdue_notified": [],
+        "extended": False,
+        "anonymous": False,
         **fields,
-    )
+    }
 
 
-async def _record_filing(row: Submission, uow: UnitOfWork, ctx: Context) -> tuple[Submission, str]:
+async def _record_filing(values: dict[str, Any], uow: UnitOfWork, ctx: Context) -> Filed:
     token = secrets.token_urlsafe(18)
-    row.token_hash = token_digest(token)
-    _set_running_deadline(row)
-    uow.session.add(row)
-    await uow.session.flush()
-    _audit(row, uow, ctx, "filed", None, {"channel": row.channel})
-    due_on = row.running_due_on.isoformat()
-    extra = {"received_on": row.received_on.isoformat(), "due_on": due_on}
-    if row.amount is not None:
-        extra["amount"] = str(row.amount)
-    _publish(row, f"{row.kind}.filed", uow, extra)
-    return row, token
+    values["token_hash"] = token_digest(token)
+    submission_id = await uow.session.scalar(
+        insert(Submission).values(**values).returning(Submission.id)
+    )
+    await uow.session.execute(
+        insert(SubmissionHistory).values(
+            submission_id=submission_id,
+            at=ctx.now,
+            actor=ctx.actor,
+            action="filed",
+            from_status=None,
+            to_status=values["status"],
+            detail={"channel": values["channel"]},
+        )
+    )
+    extra = {"received_on": ctx.today.isoformat(), "due_on": values["running_due_on"].isoformat()}
+    if values.get("amount") is not None:
+        extra["amount"] = str(values["amount"])
+    _publish(values, f"{values['kind']}.filed", uow, extra)
+    return Filed(
+        id=submission_id,
+        tracking_number=values["tracking_number"],
+        kind=values["kind"],
+        status=values["status"],
+        received_at=ctx.now,
+        running_due_on=values["running_due_on"],
+        token=token,
+    )
 
 
 def _check_category(category: str, policy: Policy) -> None:
@@ -378,23 +420,26 @@ def _audit(
     )
 
 
-def _publish(row: Submission, event: str, uow: UnitOfWork, extra: dict) -> None:
+_CASE_FACTS = (
+    "tracking_number",
+    "kind",
+    "region_code",
+    "handling_region_code",
+    "category",
+    "respondent_name",
+    "respondent_credit_code",
+)
+
+
+def _publish(case: Submission | dict[str, Any], event: str, uow: UnitOfWork, extra: dict) -> None:
     """Facts for other services: the case and the respondent, never the people who filed."""
-    data = {
-        "tracking_number": row.tracking_number,
-        "kind": row.kind,
-        "region_code": row.region_code,
-        "handling_region_code": row.handling_region_code,
-        "category": row.category,
-        "respondent_name": row.respondent_name,
-        "respondent_credit_code": row.respondent_credit_code,
-        **extra,
-    }
+    values = case if isinstance(case, dict) else {name: getattr(case, name) for name in _CASE_FACTS}
+    data = {name: values[name] for name in _CASE_FACTS} | extra
     uow.publish(
         new_event(
             f"qgov.complaints.{event}.v1",
             source=SOURCE,
-            subject=row.respondent_credit_code,
+            subject=values["respondent_credit_code"],
             data=data,
         )
     )

@@ -297,8 +297,8 @@ class Place:
     lat: float | None
     long: float | None
 
-    def apply_to(self, row: Submission) -> None:
-        row.location, row.latitude, row.longitude = self.address, self.lat, self.long
+    def columns(self) -> dict[str, str | float | None]:
+        return {"location": self.address, "latitude": self.lat, "longitude": self.long}
 
 
 @dataclass(frozen=True)
@@ -322,21 +322,19 @@ async def post_request(
     for each attribute of the service definition. Send an Idempotency-Key to retry safely."""
     filing = filing_from_form(await _read_form(request), ctx.policy)
 
-    async def file(uow: UnitOfWork) -> tuple[Submission, str]:
+    async def file(uow: UnitOfWork) -> handlers.Filed:
         try:
-            row, token = await handlers.file_complaint(
-                filing.complaint, uow, ctx, channel="open311"
+            return await handlers.file_complaint(
+                filing.complaint, uow, ctx, channel="open311", place=filing.place.columns()
             )
         except RuleViolation as violation:
             raise _rule_problem(violation) from violation
-        filing.place.apply_to(row)
-        return row, token
 
     return await execute(
         uow,
         key,
         file,
-        lambda filed: [_posted(*filed, filing.account_id, ctx)],
+        lambda filed: [_posted(filed, filing.account_id, ctx)],
         status_code=status.HTTP_201_CREATED,
     )
 
@@ -534,13 +532,13 @@ def _form_problem(problems: list[tuple[str, str]]) -> ProblemException:
     )
 
 
-def _posted(row: Submission, token: str, account_id: str | None, ctx: Context) -> PostedRequest:
+def _posted(filed: handlers.Filed, account_id: str | None, ctx: Context) -> PostedRequest:
     days = ctx.policy.limits.complaint_acceptance_working_days
     return PostedRequest(
-        service_request_id=row.tracking_number,
-        token=token,
+        service_request_id=filed.tracking_number,
+        token=filed.token,
         service_notice=(
-            f"投诉已收到。市场监督管理部门将在 {days} 个工作日内（{row.running_due_on} 前）"
+            f"投诉已收到。市场监督管理部门将在 {days} 个工作日内（{filed.running_due_on} 前）"
             "决定是否受理。请保存 service_request_id 和 token，凭二者查询办理进度。"
         ),
         account_id=account_id,

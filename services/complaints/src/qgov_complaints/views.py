@@ -6,6 +6,7 @@ from datetime import date
 
 from qgov_complaints import privacy
 from qgov_complaints.calendar import WorkingCalendar
+from qgov_complaints.handlers import Filed
 from qgov_complaints.models import EnterpriseResponse, Submission, SubmissionHistory, SubmissionNote
 from qgov_complaints.schemas import (
     FilingReceipt,
@@ -20,16 +21,15 @@ from qgov_complaints.schemas import (
 )
 
 
-def receipt(filed: tuple[Submission, str], calendar: WorkingCalendar) -> FilingReceipt:
-    row, token = filed
+def receipt(filed: Filed, calendar: WorkingCalendar) -> FilingReceipt:
     return FilingReceipt(
-        tracking_number=row.tracking_number,
-        token=token,
-        kind=row.kind,
-        status=row.status,
-        received_at=row.received_at,
-        due_on=row.running_due_on,
-        due_is_provisional=_provisional(row, calendar),
+        tracking_number=filed.tracking_number,
+        token=filed.token,
+        kind=filed.kind,
+        status=filed.status,
+        received_at=filed.received_at,
+        due_on=filed.running_due_on,
+        due_is_provisional=not calendar.covers(filed.running_due_on),
     )
 
 

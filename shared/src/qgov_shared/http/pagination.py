@@ -33,7 +33,7 @@ class PageRequest(BaseModel):
     limit: int = 50
 
 
-def page_request(
+async def page_request(
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
 ) -> PageRequest:
