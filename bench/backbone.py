@@ -23,11 +23,8 @@ import contextlib
 import json
 import logging
 import os
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,12 +34,12 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.common import console, percentile, ratio, ratio_text, stack_session
 from qgov_demo import SERVICE
 from qgov_demo.handlers import PING_RECORDED, SOURCE, apply_ping, record_ping
 from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
@@ -52,12 +49,11 @@ from qgov_shared.envelope import CONTENT_TYPE, CloudEvent, new_event
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
-from qgov_shared.testing.stack import TestStack, start_stack
+from qgov_shared.testing.stack import TestStack
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import compute_check_character
 
 log = logging.getLogger("bench.backbone")
-console = Console(width=None if sys.stdout.isatty() else 120)
 now = time.perf_counter
 
 MESSAGE = "质量" * 10 + "x" * 480  # 500 characters (the column's limit): a ~1 KB event
@@ -316,10 +312,10 @@ async def _inserts_with_relay(
         )
     return {
         "insert": rate,
-        "ack_p50": _percentile(lags, 50),
-        "ack_p99": _percentile(lags, 99),
-        "col_p50": _percentile(column_lags, 50),
-        "col_p99": _percentile(column_lags, 99),
+        "ack_p50": percentile(lags, 50),
+        "ack_p99": percentile(lags, 99),
+        "col_p50": percentile(column_lags, 50),
+        "col_p99": percentile(column_lags, 99),
     }
 
 
@@ -406,7 +402,7 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
             stop.set()
             await asyncio.gather(*tasks)
     latencies = [(effects[ping_id] - at) * 1000 for ping_id, at in committed.items()]
-    return {"e2e_p50": _percentile(latencies, 50), "e2e_p99": _percentile(latencies, 99)}
+    return {"e2e_p50": percentile(latencies, 50), "e2e_p99": percentile(latencies, 99)}
 
 
 async def raw_latency(stack: TestStack, options: Options) -> dict[str, float]:
@@ -459,7 +455,7 @@ async def raw_latency(stack: TestStack, options: Options) -> dict[str, float]:
         await consumer.stop()
         await producer.stop()
     latencies = [(received[index] - at) * 1000 for index, at in sent.items()]
-    return {"raw_e2e_p50": _percentile(latencies, 50), "raw_e2e_p99": _percentile(latencies, 99)}
+    return {"raw_e2e_p50": percentile(latencies, 50), "raw_e2e_p99": percentile(latencies, 99)}
 
 
 async def _at_rate(action: Callable[[int], Awaitable[None]], rate: float, seconds: float) -> None:
@@ -603,12 +599,6 @@ def _count(batches: dict[Any, list]) -> int:
     return sum(len(records) for records in batches.values())
 
 
-def _percentile(values: list[float], percent: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
-
-
 # --- the report --------------------------------------------------------------------------------
 
 
@@ -621,15 +611,15 @@ def report(runs: list[dict[str, float]], about: dict[str, Any]) -> dict:
         table.add_column(name, justify=justify, no_wrap=name == "measure")
     ratios: dict[str, float] = {}
     for row in ROWS:
-        per_run = [_ratio(run[row.qgov], run[row.baseline]) for run in runs]
+        per_run = [ratio(run[row.qgov], run[row.baseline]) for run in runs]
         ratios[row.qgov] = statistics.median(per_run)
         table.add_row(
             row.label,
             row.unit,
             _figure(medians[row.qgov], row.unit),
             _figure(medians[row.baseline], row.unit),
-            _ratio_text(ratios[row.qgov]),
-            " ".join(_ratio_text(ratio) for ratio in per_run),
+            ratio_text(ratios[row.qgov]),
+            " ".join(ratio_text(ratio) for ratio in per_run),
             row.baseline_label,
         )
     console.print(table)
@@ -642,14 +632,6 @@ def report(runs: list[dict[str, float]], about: dict[str, Any]) -> dict:
     facts = [f"{key} {value}" for key, value in about.items()]
     console.print("; ".join(facts[:5]) + "\n" + "; ".join(facts[5:]), highlight=False)
     return {"about": about, "runs": runs, "medians": medians, "ratios": ratios}
-
-
-def _ratio(qgov: float, baseline: float) -> float:
-    return qgov / baseline if baseline else float("nan")
-
-
-def _ratio_text(ratio: float) -> str:
-    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
 
 
 def _figure(value: float, unit: str) -> str:
@@ -712,43 +694,23 @@ async def _measure_all(stack: TestStack, options: Options) -> list[dict[str, flo
     return runs
 
 
-def _stop(stop_stack: Callable[[], Any] | None, work_dir: Path) -> None:
-    try:
-        if stop_stack is not None:
-            stop_stack()
-    except Exception as error:
-        console.print(f"[red]could not stop the stack cleanly ({error!r}); see {work_dir}[/red]")
-    else:
-        shutil.rmtree(work_dir, ignore_errors=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     options, args = parse_options(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # A plain `kill` should clean up too: the broker runs in its own session and would outlive us.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    work_dir = Path(tempfile.mkdtemp(prefix="qgov-bench-"))
-    stop_stack: Callable[[], Any] | None = None
     try:
-        stack, stop_stack = start_stack(work_dir)
-        console.print(
-            f"[dim]stack up: broker {stack.bootstrap_servers}; "
-            f"{options.runs} run(s) of N={options.events:,}[/dim]"
-        )
-        if args.loop == "uvloop":
-            import uvloop
+        with stack_session(args.verbose) as (stack, _):
+            console.print(
+                f"[dim]stack up: broker {stack.bootstrap_servers}; "
+                f"{options.runs} run(s) of N={options.events:,}[/dim]"
+            )
+            if args.loop == "uvloop":
+                import uvloop
 
-            runs = uvloop.run(_measure_all(stack, options))
-        else:
-            runs = asyncio.run(_measure_all(stack, options))
+                runs = uvloop.run(_measure_all(stack, options))
+            else:
+                runs = asyncio.run(_measure_all(stack, options))
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted; stopping the stack[/yellow]")
+        console.print("[yellow]interrupted; the stack is stopped[/yellow]")
         return 130
-    finally:
-        _stop(stop_stack, work_dir)
 
     about = {
         "cores": os.cpu_count(),

@@ -29,6 +29,7 @@ class Benchmark:
 # name → benchmark. Every module runs as `python -m <module>` and accepts `--quick`.
 BENCHMARKS = {
     "backbone": Benchmark("bench.backbone", "outbox relay, consumer, latency vs raw clients"),
+    "complaints": Benchmark("bench.complaints", "complaint filing over HTTP vs a bare asyncpg app"),
 }
 
 _STOP_GRACE_S = 30.0

@@ -1,0 +1,76 @@
+"""What every benchmark shares: the stack's lifecycle, and the arithmetic of its figures."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from qgov_shared.testing.stack import TestStack, start_stack
+
+# Pipes get a fixed width, so tables stay whole in logs and CI output.
+console = Console(width=None if sys.stdout.isatty() else 120)
+
+
+@contextlib.contextmanager
+def stack_session(
+    verbose: bool, *, on_stop: Callable[[], None] | None = None, keep_logs_on_error: bool = False
+) -> Iterator[tuple[TestStack, Path]]:
+    """Start the stack in a fresh folder; always stop it (and `on_stop`), also on Ctrl-C or a
+    plain `kill`, because the broker and servers run in their own sessions and would outlive
+    us. The folder goes too, unless stopping failed (or the run failed and logs are kept)."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    work_dir = Path(tempfile.mkdtemp(prefix="qgov-bench-"))
+    stop_stack: Callable[[], object] | None = None
+    failed = False
+    try:
+        stack, stop_stack = start_stack(work_dir)
+        yield stack, work_dir
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        if on_stop is not None:
+            on_stop()
+        _stop(stop_stack, work_dir, keep=failed and keep_logs_on_error)
+
+
+def _stop(stop_stack: Callable[[], object] | None, work_dir: Path, *, keep: bool) -> None:
+    try:
+        if stop_stack is not None:
+            stop_stack()
+    except Exception as error:
+        console.print(f"[red]could not stop the stack cleanly ({error!r}); see {work_dir}[/red]")
+        return
+    if keep:
+        shutil.rmtree(work_dir / "pgdata", ignore_errors=True)
+        console.print(f"[yellow]logs kept in {work_dir}[/yellow]")
+    else:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def percentile(values: list[float], percent: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else math.nan
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
+def ratio(ours: float, baseline: float) -> float:
+    return ours / baseline if baseline else math.nan
+
+
+def ratio_text(value: float) -> str:
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"
