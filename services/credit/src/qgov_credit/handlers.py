@@ -1,0 +1,258 @@
+"""The credit service's use cases: take in facts (from events or regulators), keep each
+enterprise's assessment current, and announce every change of grade or score."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from qgov_credit import domain
+from qgov_credit.domain import Assessment, Record, RuleViolation
+from qgov_credit.models import CreditRecord, Enterprise, GradeChange, IntakeEntry
+from qgov_credit.rules import RuleSet
+from qgov_shared.auth import Principal
+from qgov_shared.envelope import CloudEvent, new_event
+from qgov_shared.uow import UnitOfWork
+from qgov_shared.uscc import is_valid_credit_code, parse_credit_code
+
+SOURCE = "/qgov/credit"
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class EnterpriseNotFound(LookupError):
+    """No such enterprise, or none the caller may know of."""
+
+
+@dataclass(frozen=True)
+class Context:
+    rules: RuleSet
+    now: datetime
+    actor: str = "credit"
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(CHINA).date()
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+async def take_in(event: CloudEvent, uow: UnitOfWork, ctx: Context) -> None:
+    """Apply one event from another service: a record if a rule says so, else a log line."""
+    rule = ctx.rules.intake_for(event.type, event.data)
+    valid = event.subject is not None and is_valid_credit_code(event.subject)
+    code = parse_credit_code(event.subject).value if valid else None  # as the API spells it
+    outcome = "recorded" if rule and code else "no_rule" if rule is None else "no_enterprise"
+    uow.session.add(
+        IntakeEntry(
+            event_id=event.id,
+            event_type=event.type,
+            credit_code=code,
+            outcome=outcome,
+            received_at=ctx.now,
+        )
+    )
+    if outcome != "recorded":
+        return
+    name = event.data.get("respondent_name") or event.data.get("enterprise_name") or code
+    # Where a complaint arose is not where the enterprise is registered: the region comes from
+    # the credit code (positions 3-8) until a regulator records another.
+    await ensure_enterprise(code, name, None, uow, ctx)
+    occurred = event.data.get(rule.occurred_on) if rule.occurred_on else None
+    effective_on = date.fromisoformat(occurred) if occurred else event.time.astimezone(CHINA).date()
+    record = _record(code, rule.kind, rule.severity, effective_on, ctx, source_event=event)
+    uow.session.add(record)
+    await uow.session.flush()
+    await regrade(code, uow, ctx, cause=f"event:{event.type}:{event.id}")
+
+
+# --- regulators ----------------------------------------------------------------------------
+
+
+async def enter_record(
+    code: str,
+    kind: str,
+    severity: str | None,
+    occurred_on: date,
+    note: str | None,
+    principal: Principal,
+    uow: UnitOfWork,
+    ctx: Context,
+) -> CreditRecord:
+    """A regulator records an inspection result, a penalty or a quality accident."""
+    severity = domain.entry_severity(kind, severity, ctx.rules)
+    if occurred_on > ctx.today:
+        raise RuleViolation("this date is in the future", "occurred_on")
+    enterprise = await ensure_enterprise(code, code, None, uow, ctx)
+    if not principal.covers_region(enterprise.region_code):
+        raise EnterpriseNotFound(code)
+    record = _record(
+        code,
+        kind,
+        severity,
+        occurred_on,
+        ctx,
+        note=note,
+        entered_by=f"{principal.role}:{principal.subject}",
+    )
+    uow.session.add(record)
+    await uow.session.flush()
+    await regrade(code, uow, ctx, cause=f"record:{record.id}")
+    return record
+
+
+async def ensure_enterprise(
+    code: str, name: str, region_code: str | None, uow: UnitOfWork, ctx: Context
+) -> Enterprise:
+    """The enterprise's file, opened (graded on no records) the first time it is named."""
+    enterprise = await uow.session.get(Enterprise, code, with_for_update=True)
+    if enterprise is not None:
+        if enterprise.name == code and name != code:  # opened before anyone named it
+            enterprise.name = name
+        return enterprise
+    fresh = domain.assess([], ctx.today, ctx.rules)
+    enterprise = Enterprise(
+        credit_code=code,
+        name=name,
+        region_code=region_code or parse_credit_code(code).region_code,
+        score=fresh.score,
+        grade=fresh.grade,
+        rule_version=fresh.rule_version,
+        assessed_on=ctx.today,
+        created_at=ctx.now,
+    )
+    uow.session.add(enterprise)
+    await uow.session.flush()
+    return enterprise
+
+
+# --- assessment ----------------------------------------------------------------------------
+
+
+async def regrade(code: str, uow: UnitOfWork, ctx: Context, cause: str) -> Assessment:
+    """Assess the enterprise on its live records; record and announce any change."""
+    enterprise = await uow.session.get(Enterprise, code, with_for_update=True)
+    assessment = domain.assess(await records_of(code, uow), ctx.today, ctx.rules)
+    changed = (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade)
+    if changed:
+        _announce(enterprise, assessment, uow, ctx, cause)
+    enterprise.score, enterprise.grade = assessment.score, assessment.grade
+    enterprise.rule_version = assessment.rule_version
+    enterprise.assessed_on, enterprise.next_change_on = ctx.today, assessment.next_change_on
+    return assessment
+
+
+async def regrade_due(uow: UnitOfWork, ctx: Context, limit: int = 500) -> int:
+    """Re-assess enterprises a record started or stopped counting for; how many."""
+    query = (
+        select(Enterprise.credit_code)
+        .where(Enterprise.next_change_on <= ctx.today)
+        .order_by(Enterprise.next_change_on, Enterprise.credit_code)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    codes = list(await uow.session.scalars(query))
+    for code in codes:
+        await regrade(code, uow, ctx, cause="records_expired_or_took_effect")
+    return len(codes)
+
+
+async def rebuild(uow: UnitOfWork, ctx: Context) -> dict[str, int]:
+    """Assess every enterprise from its records alone and compare with what is stored."""
+    query = select(Enterprise).order_by(Enterprise.credit_code)
+    enterprises = list(await uow.session.scalars(query))
+    differing = 0
+    for enterprise in enterprises:
+        assessment = domain.assess(
+            await records_of(enterprise.credit_code, uow), ctx.today, ctx.rules
+        )
+        differing += (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade)
+        await regrade(enterprise.credit_code, uow, ctx, cause="rebuild")
+    return {"enterprises": len(enterprises), "differing": differing}
+
+
+async def records_of(code: str, uow: UnitOfWork) -> list[Record]:
+    query = select(CreditRecord).where(CreditRecord.credit_code == code)
+    return [
+        Record(r.id, r.kind, r.severity, r.effective_on)
+        for r in await uow.session.scalars(query.order_by(CreditRecord.id))
+    ]
+
+
+def reasons_json(assessment: Assessment) -> list[dict[str, Any]]:
+    return [
+        {
+            **asdict(reason),
+            "effective_on": reason.effective_on.isoformat(),
+            "counts_until": reason.counts_until.isoformat(),
+        }
+        for reason in assessment.reasons
+    ]
+
+
+def _record(
+    code: str,
+    kind: str,
+    severity: str,
+    effective_on: date,
+    ctx: Context,
+    *,
+    source_event: CloudEvent | None = None,
+    note: str | None = None,
+    entered_by: str | None = None,
+) -> CreditRecord:
+    return CreditRecord(
+        credit_code=code,
+        kind=kind,
+        severity=severity,
+        effective_on=effective_on,
+        public=ctx.rules.kinds[kind].public,
+        note=note,
+        source_event_id=source_event.id if source_event else None,
+        source_event_type=source_event.type if source_event else None,
+        entered_by=entered_by,
+        created_at=ctx.now,
+    )
+
+
+def _announce(
+    enterprise: Enterprise, assessment: Assessment, uow: UnitOfWork, ctx: Context, cause: str
+) -> None:
+    reasons = reasons_json(assessment)
+    uow.session.add(
+        GradeChange(
+            credit_code=enterprise.credit_code,
+            changed_at=ctx.now,
+            assessed_on=ctx.today,
+            previous_score=enterprise.score,
+            score=assessment.score,
+            previous_grade=enterprise.grade,
+            grade=assessment.grade,
+            rule_version=assessment.rule_version,
+            cause=cause,
+            reasons=reasons,
+        )
+    )
+    uow.publish(
+        new_event(
+            "qgov.credit.grade.changed.v1",
+            source=SOURCE,
+            subject=enterprise.credit_code,
+            data={
+                "credit_code": enterprise.credit_code,
+                "region_code": enterprise.region_code,
+                "previous_grade": enterprise.grade,
+                "grade": assessment.grade,
+                "previous_score": enterprise.score,
+                "score": assessment.score,
+                "rule_version": assessment.rule_version,
+                "cause": cause,
+                "assessed_on": ctx.today.isoformat(),
+                "reasons": reasons,
+            },
+        )
+    )

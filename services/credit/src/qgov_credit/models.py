@@ -1,0 +1,76 @@
+"""The credit service's tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+
+class Enterprise(SQLModel, table=True):
+    """An enterprise's credit file header: who it is and its current assessment."""
+
+    __tablename__ = "enterprises"
+
+    credit_code: str = Field(primary_key=True, max_length=18)
+    name: str = Field(max_length=200)
+    region_code: str = Field(max_length=6, index=True)
+    industry: str | None = Field(default=None, max_length=40)
+    score: int
+    grade: str = Field(max_length=1, index=True)
+    rule_version: str = Field(max_length=20)
+    assessed_on: date
+    next_change_on: date | None = Field(default=None, index=True)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class CreditRecord(SQLModel, table=True):
+    """One fact in a credit file, tied to where it came from."""
+
+    __tablename__ = "credit_records"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, index=True)
+    kind: str = Field(max_length=40)
+    severity: str = Field(max_length=20)
+    effective_on: date
+    public: bool
+    note: str | None = Field(default=None, max_length=2000)
+    source_event_id: str | None = Field(default=None, max_length=64, unique=True)
+    source_event_type: str | None = Field(default=None, max_length=200)
+    entered_by: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class GradeChange(SQLModel, table=True):
+    """The history of an enterprise's grade, with the records that made each one."""
+
+    __tablename__ = "grade_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, index=True)
+    changed_at: datetime = Field(sa_type=DateTime(timezone=True))
+    assessed_on: date
+    previous_score: int | None
+    score: int
+    previous_grade: str | None = Field(default=None, max_length=1)
+    grade: str = Field(max_length=1)
+    rule_version: str = Field(max_length=20)
+    cause: str = Field(max_length=200)
+    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB))
+
+
+class IntakeEntry(SQLModel, table=True):
+    """Every event the credit service took in, and what became of it — nothing is dropped
+    silently."""
+
+    __tablename__ = "intake_log"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    event_type: str = Field(max_length=200, index=True)
+    credit_code: str | None = Field(default=None, max_length=18)
+    outcome: str = Field(max_length=20)  # recorded | no_rule | no_enterprise
+    received_at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -1,0 +1,96 @@
+"""The rule set (`rules.toml`) loaded into values the domain uses, checked as it loads."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RULES_FILE = Path(__file__).with_name("rules.toml")
+GRADES = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class KindRule:
+    name: str
+    description: str
+    points: dict[str, int]  # by severity
+    counts_for_days: int
+    public: bool
+
+
+@dataclass(frozen=True)
+class IntakeRule:
+    """Which events become records of which kind."""
+
+    event: str
+    kind: str
+    severity: str
+    when: dict[str, Any]
+    occurred_on: str | None
+
+    def matches(self, event_type: str, data: dict[str, Any]) -> bool:
+        return event_type == self.event and all(data.get(k) == v for k, v in self.when.items())
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    base_score: int
+    max_score: int
+    min_score: int
+    grade_floors: tuple[tuple[str, int], ...]  # best grade first
+    kinds: dict[str, KindRule]
+    intake: tuple[IntakeRule, ...]
+    entry_severities: dict[str, str]  # regulator-entered kinds and their default severity
+
+    def intake_for(self, event_type: str, data: dict[str, Any]) -> IntakeRule | None:
+        return next((rule for rule in self.intake if rule.matches(event_type, data)), None)
+
+
+def load_rules(path: Path = RULES_FILE) -> RuleSet:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    kinds = {
+        name: KindRule(
+            name, spec["description"], dict(spec["points"]), spec["counts_for_days"], spec["public"]
+        )
+        for name, spec in raw["kinds"].items()
+    }
+    intake = tuple(
+        IntakeRule(
+            rule["event"],
+            rule["kind"],
+            rule["severity"],
+            dict(rule.get("when", {})),
+            rule.get("occurred_on"),
+        )
+        for rule in raw["intake"]
+    )
+    rules = RuleSet(
+        version=raw["version"],
+        base_score=raw["base_score"],
+        max_score=raw["max_score"],
+        min_score=raw["min_score"],
+        grade_floors=tuple(sorted(raw["grades"].items(), key=lambda item: -item[1])),
+        kinds=kinds,
+        intake=intake,
+        entry_severities=dict(raw["entry"]),
+    )
+    _check(rules, path)
+    return rules
+
+
+def _check(rules: RuleSet, path: Path) -> None:
+    floors = [floor for _, floor in rules.grade_floors]
+    if tuple(grade for grade, _ in rules.grade_floors) != GRADES or len(set(floors)) < len(floors):
+        raise ValueError(f"{path}: grades must be A > B > C > D by their lowest score")
+    if rules.grade_floors[-1][1] > rules.min_score:
+        raise ValueError(f"{path}: grade D must admit the lowest score")
+    used = [(r.kind, r.severity, f"intake of {r.event}") for r in rules.intake]
+    used += [(kind, severity, "entry") for kind, severity in rules.entry_severities.items()]
+    for kind, severity, where in used:
+        if kind not in rules.kinds:
+            raise ValueError(f"{path}: {where} names an unknown kind {kind!r}")
+        if severity not in rules.kinds[kind].points:
+            raise ValueError(f"{path}: {where} names severity {severity!r} that {kind} lacks")

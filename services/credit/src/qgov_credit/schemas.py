@@ -1,0 +1,103 @@
+"""What the credit API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from qgov_shared.uscc import CreditCodeStr
+
+EntryKind = Literal[
+    "inspection_failed", "inspection_passed", "penalty", "serious_penalty", "quality_accident"
+]
+
+
+class RecordCreate(BaseModel):
+    """A regulator's record (the public contract's fields)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    credit_code: CreditCodeStr
+    kind: EntryKind
+    severity: Annotated[str, StringConstraints(max_length=20)] | None = None
+    occurred_on: date
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class RecordView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    credit_code: str
+    kind: str
+    severity: str
+    effective_on: date
+    public: bool
+    note: str | None
+    source_event_type: str | None
+    entered_by: str | None
+    created_at: datetime
+
+
+class ReasonView(BaseModel):
+    record_id: int
+    kind: str
+    severity: str
+    points: int
+    effective_on: date
+    counts_until: date
+
+
+class CreditSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    credit_code: str
+    name: str
+    region_code: str
+    score: int
+    grade: str
+    rule_version: str
+    assessed_on: date
+
+
+class CreditFile(CreditSummary):
+    reasons: list[ReasonView] = Field(description="the live records that make the score")
+    records: list[RecordView] = Field(description="every record, live or expired")
+
+
+class GradeChangeView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    changed_at: datetime
+    assessed_on: date
+    previous_score: int | None
+    score: int
+    previous_grade: str | None
+    grade: str
+    rule_version: str
+    cause: str
+    reasons: list[ReasonView]
+
+
+class PublicRecord(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    severity: str
+    effective_on: date
+
+
+class PublicCreditFile(BaseModel):
+    """What a public credit-information system shows: public records, no risk grade."""
+
+    credit_code: str
+    name: str
+    records: list[PublicRecord]
+
+
+class RebuildReport(BaseModel):
+    enterprises: int
+    differing: int
