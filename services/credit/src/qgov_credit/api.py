@@ -10,17 +10,27 @@ from sqlalchemy import or_, select
 
 from qgov_credit import domain, handlers
 from qgov_credit.handlers import Context, EnterpriseNotFound
-from qgov_credit.models import CreditRecord, Enterprise, GradeChange
+from qgov_credit.models import (
+    CreditRecord,
+    Enterprise,
+    GradeChange,
+    Listing,
+    RepairApplication,
+)
 from qgov_credit.schemas import (
     CreditFile,
     CreditSummary,
     GradeChangeView,
+    ListingView,
     PublicCreditFile,
     PublicRecord,
     ReasonView,
     RebuildReport,
     RecordCreate,
     RecordView,
+    RepairCreate,
+    RepairDecision,
+    RepairView,
 )
 from qgov_shared.app import UnitOfWorkDep
 from qgov_shared.auth import Principal, Role, require_roles
@@ -37,6 +47,7 @@ async def context(request: Request) -> Context:
 ContextDep = Annotated[Context, Depends(context)]
 Regulator = Annotated[Principal, Depends(require_roles(Role.REGULATOR, Role.ADMIN))]
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+EnterpriseCaller = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE))]
 # Whole files are for regulators, enterprises and admins: an anonymous caller is asked for a
 # token (401) and a citizen refused (403); `_visible` then narrows to the caller's own files.
 FileReader = Annotated[
@@ -81,18 +92,19 @@ async def list_enterprises(
     grade: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
     score_min: Annotated[int | None, Query(ge=0, le=100)] = None,
     score_max: Annotated[int | None, Query(ge=0, le=100)] = None,
+    listed: bool | None = None,
 ) -> Page[CreditSummary]:
-    """Enterprises in your regions, by grade or score band."""
+    """Enterprises in your regions, by grade, score band, or on the serious-violation list."""
     query = select(Enterprise)
-    if principal.role is not Role.ADMIN:
-        regions = [Enterprise.region_code.startswith(region_prefix(r)) for r in principal.regions]
-        query = query.where(or_(*regions))
+    query = _in_regions(query, principal)
     if grade:
         query = query.where(Enterprise.grade == grade)
     if score_min is not None:
         query = query.where(Enterprise.score >= score_min)
     if score_max is not None:
         query = query.where(Enterprise.score <= score_max)
+    if listed is not None:
+        query = query.where(Enterprise.listed.is_(listed))
     async with uow:
         rows, cursor = await keyset_page(uow.session, query, [Enterprise.credit_code], page)
         return Page(
@@ -116,10 +128,17 @@ async def credit_file(
         )
         # The reasons of the stored assessment, so the file always explains its own grade.
         assessment = domain.assess(
-            await handlers.records_of(credit_code, uow), enterprise.assessed_on, ctx.rules
+            await handlers.records_of(credit_code, uow),
+            enterprise.assessed_on,
+            ctx.rules,
+            listed=enterprise.listed,
+        )
+        listings = await uow.session.scalars(
+            select(Listing).where(Listing.credit_code == credit_code).order_by(Listing.id)
         )
         return CreditFile(
             **CreditSummary.model_validate(enterprise).model_dump(),
+            listings=[_listing_view(listing, ctx) for listing in listings],
             reasons=[ReasonView(**reason) for reason in handlers.reasons_json(assessment)],
             records=[RecordView.model_validate(record) for record in records],
         )
@@ -140,7 +159,9 @@ async def history(
 
 
 @router.get("/public/{credit_code}", response_model=PublicCreditFile)
-async def public_file(credit_code: CreditCodeStr, uow: UnitOfWorkDep) -> PublicCreditFile:
+async def public_file(
+    credit_code: CreditCodeStr, ctx: ContextDep, uow: UnitOfWorkDep
+) -> PublicCreditFile:
     """An enterprise's public records, as a public credit-information system shows them."""
     async with uow:
         enterprise = await uow.session.get(Enterprise, credit_code)
@@ -151,11 +172,90 @@ async def public_file(credit_code: CreditCodeStr, uow: UnitOfWorkDep) -> PublicC
             .where(CreditRecord.credit_code == credit_code, CreditRecord.public.is_(True))
             .order_by(CreditRecord.effective_on, CreditRecord.id)
         )
+        listing = await handlers.active_listing(credit_code, uow)
         return PublicCreditFile(
             credit_code=credit_code,
             name=enterprise.name,
+            listed=enterprise.listed,
+            listing=_listing_view(listing, ctx) if listing else None,
             records=[PublicRecord.model_validate(r) for r in records],
         )
+
+
+@router.post(
+    "/enterprises/{credit_code}/repairs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RepairView,
+)
+async def apply_for_repair(
+    credit_code: CreditCodeStr,
+    body: RepairCreate,
+    principal: EnterpriseCaller,
+    ctx: ContextDep,
+    uow: UnitOfWorkDep,
+    key: IdempotencyKeyDep,
+):
+    """Apply for credit repair (信用修复): end a listing after its minimum period, or end early
+    the publicity of an ordinary penalty, with a good-faith pledge and proof of correction."""
+    return await execute(
+        uow,
+        key,
+        lambda uow: handlers.apply_for_repair(
+            credit_code,
+            body.target,
+            body.record_id,
+            body.pledge,
+            body.correction,
+            principal,
+            uow,
+            ctx,
+        ),
+        RepairView.model_validate,
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.get("/repairs", response_model=Page[RepairView])
+async def repair_applications(
+    principal: Regulator,
+    uow: UnitOfWorkDep,
+    page: PageRequestDep,
+    state: Annotated[
+        str | None, Query(alias="status", pattern="^(pending|approved|refused)$")
+    ] = None,
+) -> Page[RepairView]:
+    """Repair applications of enterprises in your regions, oldest first."""
+    query = select(RepairApplication).join(
+        Enterprise, Enterprise.credit_code == RepairApplication.credit_code
+    )
+    query = _in_regions(query, principal)
+    if state:
+        query = query.where(RepairApplication.status == state)
+    async with uow:
+        rows, cursor = await keyset_page(uow.session, query, [RepairApplication.id], page)
+        return Page(
+            items=[RepairView.model_validate(r.RepairApplication) for r in rows], next_cursor=cursor
+        )
+
+
+@router.post("/repairs/{application_id}/decision", response_model=RepairView)
+async def decide_repair(
+    application_id: int,
+    body: RepairDecision,
+    principal: Regulator,
+    ctx: ContextDep,
+    uow: UnitOfWorkDep,
+    key: IdempotencyKeyDep,
+):
+    """Approve or refuse a repair application; an approved listing repair ends the listing."""
+    return await execute(
+        uow,
+        key,
+        lambda uow: handlers.decide_repair(
+            application_id, body.approve, body.reason, principal, uow, ctx
+        ),
+        RepairView.model_validate,
+    )
 
 
 @router.post("/rebuild", response_model=RebuildReport)
@@ -164,6 +264,21 @@ async def rebuild(principal: Admin, ctx: ContextDep, uow: UnitOfWorkDep):
     return await execute(
         uow, None, lambda uow: handlers.rebuild(uow, ctx), lambda report: RebuildReport(**report)
     )
+
+
+def _in_regions(query, principal: Principal):
+    if principal.role is Role.ADMIN:
+        return query
+    return query.where(
+        or_(*(Enterprise.region_code.startswith(region_prefix(r)) for r in principal.regions))
+    )
+
+
+def _listing_view(listing: Listing, ctx: Context) -> ListingView:
+    view = ListingView.model_validate(listing)
+    if listing.delisted_on is None:
+        view.joint_punishment = list(ctx.rules.listing.joint_punishment)
+    return view
 
 
 async def _visible(code: str, principal: Principal, uow: UnitOfWork) -> Enterprise:

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from qgov_credit.rules import RuleSet
 
+LISTED_GRADE = "D"  # an enterprise on the serious-violation list is high risk, whatever its score
+
 
 class RuleViolation(Exception):
     """Input the rules do not allow; `field` names it."""
@@ -67,7 +69,9 @@ def points_of(kind: str, severity: str, rules: RuleSet) -> int:
     return rule.points[severity]
 
 
-def assess(records: Iterable[Record], today: date, rules: RuleSet) -> Assessment:
+def assess(
+    records: Iterable[Record], today: date, rules: RuleSet, *, listed: bool = False
+) -> Assessment:
     records = list(records)
     live = [r for r in records if r.effective_on <= today < counts_until(r, rules)]
     reasons = tuple(
@@ -85,9 +89,8 @@ def assess(records: Iterable[Record], today: date, rules: RuleSet) -> Assessment
     score = max(rules.min_score, min(rules.max_score, raw))
     upcoming = [counts_until(r, rules) for r in live]
     upcoming += [r.effective_on for r in records if r.effective_on > today]
-    return Assessment(
-        score, grade_for(score, rules), rules.version, reasons, min(upcoming, default=None)
-    )
+    grade = LISTED_GRADE if listed else grade_for(score, rules)
+    return Assessment(score, grade, rules.version, reasons, min(upcoming, default=None))
 
 
 def grade_for(score: int, rules: RuleSet) -> str:
@@ -102,3 +105,60 @@ def entry_severity(kind: str, severity: str | None, rules: RuleSet) -> str:
     chosen = severity or rules.entry_severities[kind]
     points_of(kind, chosen, rules)
     return chosen
+
+
+# --- the serious-violation list and credit repair ------------------------------------------
+
+
+def listing_reason(
+    new: Record,
+    records: Iterable[Record],
+    today: date,
+    rules: RuleSet,
+    last_delisted_on: date | None = None,
+) -> str | None:
+    """Why the new record puts its enterprise on the serious-violation list, if it does.
+
+    A record that no longer counts lists nothing, and failures before the last delisting were
+    answered by that repair: only later ones count towards a repeat.
+    """
+    if today >= counts_until(new, rules):
+        return None
+    listing = rules.listing
+    if new.kind in listing.kinds:
+        return new.kind
+    if new.kind != listing.repeated_kind:
+        return None
+    since = new.effective_on - timedelta(days=listing.repeated_within_days)
+    if last_delisted_on is not None:
+        since = max(since, last_delisted_on)
+    repeats = [
+        r for r in records if r.kind == new.kind and since < r.effective_on <= new.effective_on
+    ]
+    return f"repeated_{new.kind}" if len(repeats) >= listing.repeated_count else None
+
+
+def earliest_delisting(listed_on: date, rules: RuleSet) -> date:
+    return listed_on + timedelta(days=rules.listing.minimum_days)
+
+
+def earliest_publicity_end(record: Record, industry: str | None, rules: RuleSet) -> date:
+    """An ordinary penalty's publicity can end early on repair, after a minimum period that
+    is longer for food, drugs and special equipment."""
+    if record.kind != "penalty":
+        raise RuleViolation("only an ordinary penalty's publicity can end early", "record_id")
+    repair = rules.repair
+    special = industry in repair.special_industries
+    days = (
+        repair.special_industry_penalty_publicity_min_days
+        if special
+        else repair.penalty_publicity_min_days
+    )
+    return record.effective_on + timedelta(days=days)
+
+
+def check_repair_due(earliest: date, today: date) -> None:
+    if today < earliest:
+        raise RuleViolation(
+            f"credit repair can be applied for from {earliest.isoformat()}", "target"
+        )

@@ -8,11 +8,18 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qgov_credit import domain
 from qgov_credit.domain import Assessment, Record, RuleViolation
-from qgov_credit.models import CreditRecord, Enterprise, GradeChange, IntakeEntry
+from qgov_credit.models import (
+    CreditRecord,
+    Enterprise,
+    GradeChange,
+    IntakeEntry,
+    Listing,
+    RepairApplication,
+)
 from qgov_credit.rules import RuleSet
 from qgov_shared.auth import Principal
 from qgov_shared.envelope import CloudEvent, new_event
@@ -65,9 +72,7 @@ async def take_in(event: CloudEvent, uow: UnitOfWork, ctx: Context) -> None:
     occurred = event.data.get(rule.occurred_on) if rule.occurred_on else None
     effective_on = date.fromisoformat(occurred) if occurred else event.time.astimezone(CHINA).date()
     record = _record(code, rule.kind, rule.severity, effective_on, ctx, source_event=event)
-    uow.session.add(record)
-    await uow.session.flush()
-    await regrade(code, uow, ctx, cause=f"event:{event.type}:{event.id}")
+    await _add_record(record, uow, ctx, cause=f"event:{event.type}:{event.id}")
 
 
 # --- regulators ----------------------------------------------------------------------------
@@ -99,9 +104,7 @@ async def enter_record(
         note=note,
         entered_by=f"{principal.role}:{principal.subject}",
     )
-    uow.session.add(record)
-    await uow.session.flush()
-    await regrade(code, uow, ctx, cause=f"record:{record.id}")
+    await _add_record(record, uow, ctx, cause="record")
     return record
 
 
@@ -135,8 +138,12 @@ async def ensure_enterprise(
 
 async def regrade(code: str, uow: UnitOfWork, ctx: Context, cause: str) -> Assessment:
     """Assess the enterprise on its live records; record and announce any change."""
+    # Flush first: a locking read re-reads the row and would drop unflushed changes (a listing).
+    await uow.session.flush()
     enterprise = await uow.session.get(Enterprise, code, with_for_update=True)
-    assessment = domain.assess(await records_of(code, uow), ctx.today, ctx.rules)
+    assessment = domain.assess(
+        await records_of(code, uow), ctx.today, ctx.rules, listed=enterprise.listed
+    )
     changed = (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade)
     if changed:
         _announce(enterprise, assessment, uow, ctx, cause)
@@ -168,7 +175,10 @@ async def rebuild(uow: UnitOfWork, ctx: Context) -> dict[str, int]:
     differing = 0
     for enterprise in enterprises:
         assessment = domain.assess(
-            await records_of(enterprise.credit_code, uow), ctx.today, ctx.rules
+            await records_of(enterprise.credit_code, uow),
+            ctx.today,
+            ctx.rules,
+            listed=enterprise.listed,
         )
         differing += (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade)
         await regrade(enterprise.credit_code, uow, ctx, cause="rebuild")
@@ -192,6 +202,58 @@ def reasons_json(assessment: Assessment) -> list[dict[str, Any]]:
         }
         for reason in assessment.reasons
     ]
+
+
+async def _add_record(record: CreditRecord, uow: UnitOfWork, ctx: Context, cause: str) -> None:
+    """Store a new record, list the enterprise if the record calls for it, and regrade."""
+    uow.session.add(record)
+    await uow.session.flush()
+    cause = f"record:{record.id}" if cause == "record" else cause
+    enterprise = await uow.session.get(Enterprise, record.credit_code, with_for_update=True)
+    if not enterprise.listed:
+        new = Record(record.id, record.kind, record.severity, record.effective_on)
+        records = await records_of(record.credit_code, uow)
+        last = await _last_delisted_on(record.credit_code, uow)
+        reason = domain.listing_reason(new, records, ctx.today, ctx.rules, last)
+        if reason:
+            await _list(enterprise, record, reason, uow, ctx)
+    await regrade(record.credit_code, uow, ctx, cause=cause)
+
+
+async def _last_delisted_on(code: str, uow: UnitOfWork) -> date | None:
+    query = select(func.max(Listing.delisted_on)).where(Listing.credit_code == code)
+    return await uow.session.scalar(query)
+
+
+async def _list(
+    enterprise: Enterprise, record: CreditRecord, reason: str, uow: UnitOfWork, ctx: Context
+) -> None:
+    earliest = domain.earliest_delisting(record.effective_on, ctx.rules)
+    uow.session.add(
+        Listing(
+            credit_code=enterprise.credit_code,
+            listed_on=record.effective_on,
+            reason=reason,
+            trigger_record_id=record.id,
+            earliest_delisting_on=earliest,
+        )
+    )
+    enterprise.listed = True
+    uow.publish(
+        new_event(
+            "qgov.credit.enterprise.listed.v1",
+            source=SOURCE,
+            subject=enterprise.credit_code,
+            data={
+                "credit_code": enterprise.credit_code,
+                "region_code": enterprise.region_code,
+                "listed_on": record.effective_on.isoformat(),
+                "reason": reason,
+                "earliest_delisting_on": earliest.isoformat(),
+                "joint_punishment": list(ctx.rules.listing.joint_punishment),
+            },
+        )
+    )
 
 
 def _record(
@@ -256,3 +318,127 @@ def _announce(
             },
         )
     )
+
+
+# --- credit repair -------------------------------------------------------------------------
+
+
+class RepairNotFound(LookupError):
+    """No such application, or none the caller may know of."""
+
+
+async def active_listing(code: str, uow: UnitOfWork) -> Listing | None:
+    query = select(Listing).where(Listing.credit_code == code, Listing.delisted_on.is_(None))
+    return (await uow.session.scalars(query)).first()
+
+
+async def apply_for_repair(
+    code: str,
+    target: str,
+    record_id: int | None,
+    pledge: str,
+    correction: str,
+    principal: Principal,
+    uow: UnitOfWork,
+    ctx: Context,
+) -> RepairApplication:
+    """The enterprise asks to end its listing, or a penalty's publicity, after the minimum."""
+    enterprise = await uow.session.get(Enterprise, code, with_for_update=True)
+    if enterprise is None or not principal.can_act_for_enterprise(code):
+        raise EnterpriseNotFound(code)
+    application = RepairApplication(
+        credit_code=code, target=target, pledge=pledge, correction=correction, applied_at=ctx.now
+    )
+    if target == "listing":
+        listing = await active_listing(code, uow)
+        if listing is None:
+            raise RuleViolation("the enterprise is not on the serious-violation list", "target")
+        domain.check_repair_due(listing.earliest_delisting_on, ctx.today)
+        application.listing_id = listing.id
+    else:
+        record = await uow.session.get(CreditRecord, record_id) if record_id else None
+        if record is None or record.credit_code != code or not record.public:
+            raise RuleViolation("no public record of this enterprise has that id", "record_id")
+        as_domain = Record(record.id, record.kind, record.severity, record.effective_on)
+        earliest = domain.earliest_publicity_end(as_domain, enterprise.industry, ctx.rules)
+        domain.check_repair_due(earliest, ctx.today)
+        application.record_id = record.id
+    await _refuse_second_pending(application, uow)
+    uow.session.add(application)
+    await uow.session.flush()
+    return application
+
+
+async def decide_repair(
+    application_id: int,
+    approve: bool,
+    reason: str,
+    principal: Principal,
+    uow: UnitOfWork,
+    ctx: Context,
+) -> RepairApplication:
+    application = await uow.session.get(RepairApplication, application_id, with_for_update=True)
+    enterprise = application and await uow.session.get(Enterprise, application.credit_code)
+    if application is None or not principal.covers_region(enterprise.region_code):
+        raise RepairNotFound(str(application_id))
+    if application.status != "pending":
+        raise RuleViolation(f"this application was already {application.status}")
+    application.status = "approved" if approve else "refused"
+    application.decided_by = f"{principal.role}:{principal.subject}"
+    application.decided_at, application.decision_reason = ctx.now, reason
+    if approve:
+        await _repair(application, enterprise, uow, ctx)
+    uow.publish(
+        new_event(
+            "qgov.credit.repair.decided.v1",
+            source=SOURCE,
+            subject=enterprise.credit_code,
+            data={
+                "credit_code": enterprise.credit_code,
+                "application_id": application.id,
+                "target": application.target,
+                "approved": approve,
+                "decided_on": ctx.today.isoformat(),
+            },
+        )
+    )
+    return application
+
+
+async def _repair(
+    application: RepairApplication, enterprise: Enterprise, uow: UnitOfWork, ctx: Context
+) -> None:
+    """Approved: the listing ends, or the penalty stops being public; history is kept."""
+    if application.target == "penalty_publicity":
+        record = await uow.session.get(CreditRecord, application.record_id, with_for_update=True)
+        record.public = False
+        return
+    listing = await uow.session.get(Listing, application.listing_id, with_for_update=True)
+    listing.delisted_on = ctx.today
+    enterprise.listed = False
+    uow.publish(
+        new_event(
+            "qgov.credit.enterprise.delisted.v1",
+            source=SOURCE,
+            subject=enterprise.credit_code,
+            data={
+                "credit_code": enterprise.credit_code,
+                "region_code": enterprise.region_code,
+                "listed_on": listing.listed_on.isoformat(),
+                "delisted_on": ctx.today.isoformat(),
+                "reason": "repair_approved",
+            },
+        )
+    )
+    await regrade(enterprise.credit_code, uow, ctx, cause=f"repair:{application.id}")
+
+
+async def _refuse_second_pending(application: RepairApplication, uow: UnitOfWork) -> None:
+    query = select(RepairApplication.id).where(
+        RepairApplication.credit_code == application.credit_code,
+        RepairApplication.status == "pending",
+        RepairApplication.target == application.target,
+        RepairApplication.record_id.is_not_distinct_from(application.record_id),
+    )
+    if (await uow.session.scalars(query)).first() is not None:
+        raise RuleViolation("an application for this is already waiting for a decision")

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from qgov_credit import api, handlers
 from qgov_credit.domain import RuleViolation
-from qgov_credit.handlers import Context, EnterpriseNotFound
+from qgov_credit.handlers import Context, EnterpriseNotFound, RepairNotFound
 from qgov_credit.rules import RuleSet, load_rules
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.consumer import Subscription
@@ -64,6 +64,7 @@ def create_app(
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.add_exception_handler(RuleViolation, _rule_violation)
     app.add_exception_handler(EnterpriseNotFound, _not_found)
+    app.add_exception_handler(RepairNotFound, _not_found)
     return app
 
 
@@ -83,9 +84,13 @@ async def _regrade_periodically(
 
 
 async def _rule_violation(request: Request, error: RuleViolation) -> JSONResponse:
-    errors = [field_error(json_pointer([error.field]), str(error))] if error.field else None
+    """A bad value is the caller's 422; a step the state does not allow now is a 409."""
+    if error.field is None:
+        return problem_response(409, str(error), instance=request.url.path)
+    errors = [field_error(json_pointer([error.field]), str(error))]
     return problem_response(422, str(error), instance=request.url.path, errors=errors)
 
 
-async def _not_found(request: Request, error: EnterpriseNotFound) -> JSONResponse:
-    return problem_response(404, "No such enterprise.", instance=request.url.path)
+async def _not_found(request: Request, error: EnterpriseNotFound | RepairNotFound) -> JSONResponse:
+    what = "enterprise" if isinstance(error, EnterpriseNotFound) else "repair application"
+    return problem_response(404, f"No such {what}.", instance=request.url.path)

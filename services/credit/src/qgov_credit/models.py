@@ -24,6 +24,7 @@ class Enterprise(SQLModel, table=True):
     rule_version: str = Field(max_length=20)
     assessed_on: date
     next_change_on: date | None = Field(default=None, index=True)
+    listed: bool = Field(default=False, index=True)
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
 
 
@@ -74,3 +75,37 @@ class IntakeEntry(SQLModel, table=True):
     credit_code: str | None = Field(default=None, max_length=18)
     outcome: str = Field(max_length=20)  # recorded | no_rule | no_enterprise
     received_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class Listing(SQLModel, table=True):
+    """A period on the serious-violation list; after delisting it stays in the file as history,
+    and leaves the public file."""
+
+    __tablename__ = "listings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, index=True)
+    listed_on: date
+    reason: str = Field(max_length=60)
+    trigger_record_id: int
+    earliest_delisting_on: date
+    delisted_on: date | None = None
+
+
+class RepairApplication(SQLModel, table=True):
+    """An enterprise's application for credit repair (信用修复), and the regulator's decision."""
+
+    __tablename__ = "repair_applications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, index=True)
+    target: str = Field(max_length=20)  # listing | penalty_publicity
+    listing_id: int | None = None
+    record_id: int | None = None
+    pledge: str = Field(max_length=2000)
+    correction: str = Field(max_length=4000)
+    applied_at: datetime = Field(sa_type=DateTime(timezone=True))
+    status: str = Field(default="pending", max_length=20, index=True)
+    decided_by: str | None = Field(default=None, max_length=200)
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    decision_reason: str | None = Field(default=None, max_length=2000)

@@ -35,6 +35,23 @@ class IntakeRule:
 
 
 @dataclass(frozen=True)
+class ListingRule:
+    kinds: frozenset[str]
+    repeated_kind: str
+    repeated_count: int
+    repeated_within_days: int
+    minimum_days: int
+    joint_punishment: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepairRule:
+    penalty_publicity_min_days: int
+    special_industry_penalty_publicity_min_days: int
+    special_industries: frozenset[str]
+
+
+@dataclass(frozen=True)
 class RuleSet:
     version: str
     base_score: int
@@ -44,6 +61,8 @@ class RuleSet:
     kinds: dict[str, KindRule]
     intake: tuple[IntakeRule, ...]
     entry_severities: dict[str, str]  # regulator-entered kinds and their default severity
+    listing: ListingRule
+    repair: RepairRule
 
     def intake_for(self, event_type: str, data: dict[str, Any]) -> IntakeRule | None:
         return next((rule for rule in self.intake if rule.matches(event_type, data)), None)
@@ -76,9 +95,33 @@ def load_rules(path: Path = RULES_FILE) -> RuleSet:
         kinds=kinds,
         intake=intake,
         entry_severities=dict(raw["entry"]),
+        listing=_listing(raw["listing"]),
+        repair=_repair(raw["repair"]),
     )
     _check(rules, path)
     return rules
+
+
+def _listing(raw: dict[str, Any]) -> ListingRule:
+    repeated = raw["repeated"]
+    return ListingRule(
+        kinds=frozenset(raw["kinds"]),
+        repeated_kind=repeated["kind"],
+        repeated_count=repeated["count"],
+        repeated_within_days=repeated["within_days"],
+        minimum_days=raw["minimum_days"],
+        joint_punishment=tuple(raw["joint_punishment"]),
+    )
+
+
+def _repair(raw: dict[str, Any]) -> RepairRule:
+    return RepairRule(
+        penalty_publicity_min_days=raw["penalty_publicity_min_days"],
+        special_industry_penalty_publicity_min_days=raw[
+            "special_industry_penalty_publicity_min_days"
+        ],
+        special_industries=frozenset(raw["special_industries"]),
+    )
 
 
 def _check(rules: RuleSet, path: Path) -> None:
@@ -89,6 +132,9 @@ def _check(rules: RuleSet, path: Path) -> None:
         raise ValueError(f"{path}: grade D must admit the lowest score")
     used = [(r.kind, r.severity, f"intake of {r.event}") for r in rules.intake]
     used += [(kind, severity, "entry") for kind, severity in rules.entry_severities.items()]
+    listed_kinds = rules.listing.kinds | {rules.listing.repeated_kind}
+    if unknown := sorted(listed_kinds - rules.kinds.keys()):
+        raise ValueError(f"{path}: the listing rule names unknown kinds {unknown}")
     for kind, severity, where in used:
         if kind not in rules.kinds:
             raise ValueError(f"{path}: {where} names an unknown kind {kind!r}")

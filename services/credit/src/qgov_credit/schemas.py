@@ -58,11 +58,27 @@ class CreditSummary(BaseModel):
     region_code: str
     score: int
     grade: str
+    listed: bool
     rule_version: str
     assessed_on: date
 
 
+class ListingView(BaseModel):
+    """A period on the serious-violation list, and what it means elsewhere."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    listed_on: date
+    reason: str
+    earliest_delisting_on: date
+    delisted_on: date | None
+    joint_punishment: list[str] = Field(
+        default_factory=list, description="flags other services act on while it lasts"
+    )
+
+
 class CreditFile(CreditSummary):
+    listings: list[ListingView] = Field(description="every listing, current and past")
     reasons: list[ReasonView] = Field(description="the live records that make the score")
     records: list[RecordView] = Field(description="every record, live or expired")
 
@@ -91,11 +107,50 @@ class PublicRecord(BaseModel):
 
 
 class PublicCreditFile(BaseModel):
-    """What a public credit-information system shows: public records, no risk grade."""
+    """What a public credit-information system shows: public records and a current listing,
+    no risk grade."""
 
     credit_code: str
     name: str
+    listed: bool
+    listing: ListingView | None
     records: list[PublicRecord]
+
+
+class RepairCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target: Literal["listing", "penalty_publicity"]
+    record_id: int | None = Field(None, description="the penalty, for penalty_publicity")
+    pledge: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ] = Field(description="信用承诺书: the enterprise's good-faith pledge")
+    correction: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    ] = Field(description="proof that the violation was corrected (整改材料)")
+
+
+class RepairView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    credit_code: str
+    target: str
+    record_id: int | None
+    pledge: str
+    correction: str
+    applied_at: datetime
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
+
+
+class RepairDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approve: bool
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class RebuildReport(BaseModel):

@@ -24,7 +24,7 @@ ELSEWHERE = code(1, region="440300")  # registered in Shenzhen, outside the regu
         ("inspection_failed", "serious", 80, "B"),
         ("inspection_passed", None, 100, "A"),
         ("penalty", None, 85, "B"),
-        ("serious_penalty", None, 60, "C"),
+        ("serious_penalty", None, 60, "D"),  # 60 would be C, but it lists the enterprise: D
         ("quality_accident", None, 90, "A"),
         ("quality_accident", "serious", 70, "C"),
     ],
@@ -120,6 +120,8 @@ async def test_the_public_file_shows_public_records_only(office: Office):
     assert response.json() == {
         "credit_code": ENTERPRISE,
         "name": "韶关某电器商行",  # opened by a regulator's record, named by the later event
+        "listed": False,
+        "listing": None,
         "records": [
             {"kind": "inspection_failed", "severity": "general", "effective_on": "2026-02-10"}
         ],
@@ -131,8 +133,8 @@ async def test_regulators_list_their_regions_enterprises_by_grade_and_score(offi
     files = {
         code(1): ["inspection_passed"],  # 100 A
         code(2): ["penalty"],  # 85 B
-        code(3): ["serious_penalty"],  # 60 C
-        code(4): ["serious_penalty", "penalty"],  # 45 D
+        code(3): ["serious_penalty"],  # 60, yet D: a serious penalty lists the enterprise
+        code(4): ["serious_penalty", "penalty"],  # 45 D, listed too
         code(5): ["inspection_failed"],  # 90 A
     }
     for enterprise, kinds in files.items():
@@ -147,7 +149,7 @@ async def test_regulators_list_their_regions_enterprises_by_grade_and_score(offi
     assert codes(every) == [
         (code(1), 100, "A"),
         (code(2), 85, "B"),
-        (code(3), 60, "C"),
+        (code(3), 60, "D"),
         (code(4), 45, "D"),
         (code(5), 90, "A"),
     ]
@@ -156,6 +158,9 @@ async def test_regulators_list_their_regions_enterprises_by_grade_and_score(offi
         codes(every)[4],
     ]
     assert codes(await office.listed("/enterprises", grade="B")) == [(code(2), 85, "B")]
+    assert codes(await office.listed("/enterprises", grade="D")) == codes(every)[2:4]
+    assert codes(await office.listed("/enterprises", listed="true")) == codes(every)[2:4]
+    assert len(await office.listed("/enterprises", listed="false")) == 3
     band = await office.listed("/enterprises", score_min=60, score_max=85)
     assert [item["credit_code"] for item in band] == [code(2), code(3)]
     assert len(await office.listed("/enterprises", as_=office.admin)) == 6
@@ -247,7 +252,7 @@ async def test_a_record_expires_on_its_date_and_the_grade_returns(office: Office
 async def test_a_rebuild_from_the_records_agrees_with_the_stored_grades(office: Office):
     await office.entered(ENTERPRISE, "penalty")
     await office.entered(ENTERPRISE, "inspection_passed")
-    await office.entered(code(2), "serious_penalty")
+    await office.entered(code(2), "serious_penalty")  # 60, listed: D
     await office.entered(code(3), "quality_accident", severity="serious")
     before = {c: (await office.file_ok(c))["grade"] for c in (ENTERPRISE, code(2), code(3))}
     published = len(await office.grade_changes())
@@ -257,7 +262,7 @@ async def test_a_rebuild_from_the_records_agrees_with_the_stored_grades(office: 
     assert response.status_code == 200, response.text
     assert response.json() == {"enterprises": 3, "differing": 0}
     assert {c: (await office.file_ok(c))["grade"] for c in before} == before
-    assert before == {ENTERPRISE: "B", code(2): "C", code(3): "C"}
+    assert before == {ENTERPRISE: "B", code(2): "D", code(3): "C"}  # a rebuild keeps the listing
     assert len(await office.grade_changes()) == published
 
 

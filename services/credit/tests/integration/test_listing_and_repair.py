@@ -1,0 +1,284 @@
+"""The serious-violation list (严重违法失信名单) and credit repair (信用修复) through the API: what
+lists an enterprise and what that shows; who may apply for repair, when, and for what; what a
+regulator's decision does. Every event the service publishes is held to its contract."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from qgov_credit.models import Listing, RepairApplication
+from qgov_shared.testing.contracts import published_events
+
+from .conftest import GRADE_CHANGED, TODAY, Office, code, complaint_event, pointers, problem
+
+ENTERPRISE = code(1)
+LISTED = "qgov.credit.enterprise.listed.v1"
+DELISTED = "qgov.credit.enterprise.delisted.v1"
+DECIDED = "qgov.credit.repair.decided.v1"
+FLAGS = ["barred_from_quality_awards", "flagged_in_public_procurement"]
+DELISTABLE_ON = date(2027, 3, 2)  # TODAY + 365 days
+PUBLICITY_ENDABLE_ON = date(2026, 8, 29)  # TODAY + 180 days
+CURRENT_LISTING = {
+    "listed_on": TODAY.isoformat(),
+    "reason": "serious_penalty",
+    "earliest_delisting_on": DELISTABLE_ON.isoformat(),
+    "delisted_on": None,
+    "joint_punishment": FLAGS,
+}
+
+
+async def events(office: Office, contracts, event_type: str | None = None) -> list[dict]:
+    """Published events (of a type), oldest first; every one published is checked first."""
+    published = await published_events(office.svc.runtime.engine)
+    for event in published:
+        contracts.check(event)
+    return [e for e in published if event_type in (None, e["type"])]
+
+
+async def apply(
+    office: Office, credit_code: str = ENTERPRISE, *, as_=None, **fields: Any
+) -> httpx.Response:
+    body = {"target": "listing", "pledge": "诚信经营承诺书", "correction": "整改报告", **fields}
+    return await office.client.post(
+        f"/api/v1/credit/enterprises/{credit_code}/repairs",
+        json=body,
+        headers=office.enterprise(credit_code) if as_ is None else as_,
+    )
+
+
+async def applied(office: Office, **fields: Any) -> dict[str, Any]:
+    response = await apply(office, **fields)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def decide(office: Office, application_id: int, approve: bool, *, as_=None):
+    return await office.client.post(
+        f"/api/v1/credit/repairs/{application_id}/decision",
+        json={"approve": approve, "reason": "整改到位" if approve else "材料不全"},
+        headers=office.regulator if as_ is None else as_,
+    )
+
+
+async def public(office: Office, credit_code: str = ENTERPRISE) -> dict[str, Any]:
+    response = await office.client.get(f"/api/v1/credit/public/{credit_code}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def listed_codes(items: list[dict]) -> list[str]:
+    return [item["credit_code"] for item in items]
+
+
+async def test_a_serious_penalty_lists_the_enterprise(office: Office, contracts):
+    penalty = await office.entered(ENTERPRISE, "serious_penalty")
+    await office.entered(code(2), "penalty")
+
+    [listed] = await events(office, contracts, LISTED)
+    assert (listed["subject"], listed["source"]) == (ENTERPRISE, "/qgov/credit")
+    assert listed["data"] == {
+        "credit_code": ENTERPRISE,
+        "region_code": "440200",
+        "listed_on": TODAY.isoformat(),
+        "reason": "serious_penalty",
+        "earliest_delisting_on": DELISTABLE_ON.isoformat(),
+        "joint_punishment": FLAGS,
+    }
+    [graded] = await office.grade_changes(ENTERPRISE)  # contract-checked by events() above
+    assert (graded["data"]["score"], graded["data"]["grade"]) == (60, "D")  # 60 alone is C
+    assert graded["data"]["cause"] == f"record:{penalty['id']}"
+    shown = await office.file_ok(ENTERPRISE)
+    assert (shown["score"], shown["grade"], shown["listed"]) == (60, "D", True)
+    assert shown["listings"] == [CURRENT_LISTING]
+    own = await office.file(ENTERPRISE, as_=office.enterprise(ENTERPRISE))
+    assert own.json()["listings"] == [CURRENT_LISTING]
+    assert (await public(office))["listed"] is True
+    assert (await public(office))["listing"] == CURRENT_LISTING
+    assert (await public(office, code(2)))["listing"] is None
+    assert listed_codes(await office.listed("/enterprises", listed="true")) == [ENTERPRISE]
+    assert listed_codes(await office.listed("/enterprises", listed="false")) == [code(2)]
+
+
+async def test_three_failed_inspections_within_two_years_list_two_do_not(office: Office, contracts):
+    days = {
+        code(1): ["2024-06-01", "2025-06-01", TODAY.isoformat()],  # three in (2024-03-02, TODAY]
+        code(2): ["2024-03-02", "2025-06-01", TODAY.isoformat()],  # the first exactly 730 days
+        code(3): ["2025-06-01", TODAY.isoformat()],
+    }
+    for enterprise, dates in days.items():
+        for day in dates:
+            await office.entered(enterprise, "inspection_failed", occurred_on=day)
+
+    [listed] = await events(office, contracts, LISTED)
+    assert (listed["subject"], listed["data"]["reason"]) == (code(1), "repeated_inspection_failed")
+    assert listed["data"]["listed_on"] == TODAY.isoformat()  # the third failure's day
+    shown = [await office.file_ok(c) for c in days]  # every failure still counts for the score
+    assert [(f["score"], f["grade"], f["listed"]) for f in shown] == [
+        (70, "D", True),
+        (70, "C", False),
+        (80, "B", False),
+    ]
+    assert listed_codes(await office.listed("/enterprises", listed="true")) == [code(1)]
+
+
+async def test_a_listed_enterprise_is_not_listed_again(office: Office, contracts):
+    await office.entered(ENTERPRISE, "serious_penalty")
+    await office.entered(ENTERPRISE, "serious_penalty")
+    for _ in range(3):
+        await office.entered(ENTERPRISE, "inspection_failed")
+
+    assert len(await events(office, contracts, LISTED)) == 1
+    assert await office.count(Listing) == 1
+    assert (await office.file_ok(ENTERPRISE))["listings"] == [CURRENT_LISTING]
+
+
+async def test_a_listing_repair_is_due_after_365_days_and_one_at_a_time(office: Office):
+    problem(await apply(office), 404)  # no file yet
+    await office.entered(ENTERPRISE, "penalty")
+    body = problem(await apply(office), 422)  # on file, but not listed
+    assert pointers(body) == ["#/target"]
+    await office.entered(ENTERPRISE, "serious_penalty")
+
+    for day in (TODAY, DELISTABLE_ON - timedelta(days=1)):
+        office.clock.set(day)
+        body = problem(await apply(office), 422)
+        assert pointers(body) == ["#/target"]
+        assert "from 2027-03-02" in body["detail"]
+    office.clock.set(DELISTABLE_ON)
+    application = await applied(office)
+
+    assert (application["credit_code"], application["target"]) == (ENTERPRISE, "listing")
+    assert (application["status"], application["record_id"]) == ("pending", None)
+    assert (application["pledge"], application["correction"]) == ("诚信经营承诺书", "整改报告")
+    problem(await apply(office), 409)  # one is already waiting
+    assert await office.count(RepairApplication) == 1
+    pending = await office.listed("/repairs", status="pending")
+    assert [a["id"] for a in pending] == [application["id"]]
+    assert await office.listed("/repairs", status="approved") == []
+    assert await office.listed("/repairs", as_=office.other_regulator) == []
+
+
+async def test_only_the_enterprise_itself_applies(office: Office):
+    await office.entered(ENTERPRISE, "serious_penalty")
+    await office.entered(code(2), "serious_penalty")
+    office.clock.set(DELISTABLE_ON)
+
+    problem(await apply(office, code(2), as_=office.enterprise(ENTERPRISE)), 404)
+    problem(await apply(office, as_=office.regulator), 403)
+    problem(await apply(office, as_=office.admin), 403)
+    problem(await apply(office, as_={}), 401)
+    assert await office.count(RepairApplication) == 0
+    problem(await decide(office, 999_999, True), 404)
+    repairs = "/api/v1/credit/repairs"
+    problem(await office.client.get(repairs, headers=office.enterprise(ENTERPRISE)), 403)
+
+
+async def test_a_refused_repair_keeps_the_listing(office: Office, contracts):
+    await office.entered(ENTERPRISE, "serious_penalty")
+    office.clock.set(DELISTABLE_ON)
+    application = await applied(office)
+
+    problem(await decide(office, application["id"], True, as_=office.other_regulator), 404)
+    problem(await decide(office, application["id"], True, as_=office.enterprise(ENTERPRISE)), 403)
+    refused = await decide(office, application["id"], False)
+
+    assert refused.status_code == 200, refused.text
+    assert (refused.json()["status"], refused.json()["decision_reason"]) == ("refused", "材料不全")
+    assert refused.json()["decided_by"] == "regulator:reg-shaoguan"
+    [decided] = await events(office, contracts, DECIDED)
+    assert decided["data"] == {
+        "credit_code": ENTERPRISE,
+        "application_id": application["id"],
+        "target": "listing",
+        "approved": False,
+        "decided_on": DELISTABLE_ON.isoformat(),
+    }
+    assert await events(office, contracts, DELISTED) == []
+    shown = await office.file_ok(ENTERPRISE)
+    assert (shown["grade"], shown["listed"], shown["listings"]) == ("D", True, [CURRENT_LISTING])
+    assert (await public(office))["listing"] == CURRENT_LISTING
+    problem(await decide(office, application["id"], True), 409)  # already refused
+    await applied(office)  # the enterprise may try again
+
+
+async def test_an_approved_repair_delists_and_regrades(office: Office, contracts):
+    await office.entered(ENTERPRISE, "serious_penalty")  # 60: C once delisted
+    office.clock.set(DELISTABLE_ON)
+    application = await applied(office)
+
+    approved = await decide(office, application["id"], True)
+
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"
+    [delisted] = await events(office, contracts, DELISTED)
+    assert delisted["data"] == {
+        "credit_code": ENTERPRISE,
+        "region_code": "440200",
+        "listed_on": TODAY.isoformat(),
+        "delisted_on": DELISTABLE_ON.isoformat(),
+        "reason": "repair_approved",
+    }
+    [decided] = await events(office, contracts, DECIDED)
+    assert (decided["data"]["target"], decided["data"]["approved"]) == ("listing", True)
+    regraded = (await events(office, contracts, GRADE_CHANGED))[-1]["data"]
+    assert (regraded["previous_grade"], regraded["grade"]) == ("D", "C")
+    assert (regraded["previous_score"], regraded["score"]) == (60, 60)
+    assert regraded["cause"] == f"repair:{application['id']}"
+    shown = await office.file_ok(ENTERPRISE)
+    assert (shown["score"], shown["grade"], shown["listed"]) == (60, "C", False)
+    past = {**CURRENT_LISTING, "delisted_on": DELISTABLE_ON.isoformat(), "joint_punishment": []}
+    assert shown["listings"] == [past]  # kept in the file
+    seen = await public(office)
+    assert (seen["listed"], seen["listing"]) == (False, None)  # but no longer public
+    assert [r["kind"] for r in seen["records"]] == ["serious_penalty"]  # the record still is
+    assert await office.listed("/enterprises", listed="true") == []
+    problem(await decide(office, application["id"], True), 409)  # deciding twice
+    assert pointers(problem(await apply(office), 422)) == ["#/target"]  # no longer listed
+    assert [a["id"] for a in await office.listed("/repairs", status="approved")] == [
+        application["id"]
+    ]
+
+
+async def test_a_penalty_publicity_repair_hides_the_penalty_but_it_still_counts(
+    office: Office, contracts
+):
+    penalty = await office.entered(ENTERPRISE, "penalty")
+    failed = await office.entered(ENTERPRISE, "inspection_failed")
+    elsewhere = await office.entered(code(2), "penalty")
+    unpublished = complaint_event(
+        subject=ENTERPRISE, outcome="mediation_failed", closed_on=TODAY.isoformat()
+    )
+    await office.take_in(unpublished)  # a record that is never public
+    [hidden] = [r for r in await office.records(ENTERPRISE) if not r.public]
+    office.clock.set(PUBLICITY_ENDABLE_ON)
+
+    for record_id in (None, failed["id"], elsewhere["id"], hidden.id, 999_999):
+        response = await apply(office, target="penalty_publicity", record_id=record_id)
+        assert pointers(problem(response, 422)) == ["#/record_id"], record_id
+    office.clock.set(PUBLICITY_ENDABLE_ON - timedelta(days=1))
+    early = problem(await apply(office, target="penalty_publicity", record_id=penalty["id"]), 422)
+    assert (pointers(early), "from 2026-08-29" in early["detail"]) == (["#/target"], True)
+    office.clock.set(PUBLICITY_ENDABLE_ON)
+    application = await applied(office, target="penalty_publicity", record_id=penalty["id"])
+    assert (application["target"], application["record_id"]) == ("penalty_publicity", penalty["id"])
+    problem(await apply(office, target="penalty_publicity", record_id=penalty["id"]), 409)
+    published = len(await events(office, contracts, GRADE_CHANGED))
+
+    approved = await decide(office, application["id"], True)
+
+    assert approved.status_code == 200, approved.text
+    [decided] = await events(office, contracts, DECIDED)
+    assert (decided["data"]["target"], decided["data"]["approved"]) == ("penalty_publicity", True)
+    assert await events(office, contracts, DELISTED) == []
+    assert len(await events(office, contracts, GRADE_CHANGED)) == published
+    assert [r["kind"] for r in (await public(office))["records"]] == ["inspection_failed"]
+    shown = await office.file_ok(ENTERPRISE)
+    assert (shown["score"], shown["grade"]) == (74, "C")  # 100 - 15 - 10 - 1: still counted
+    assert penalty["id"] in [r["record_id"] for r in shown["reasons"]]
+    [record] = [r for r in shown["records"] if r["id"] == penalty["id"]]
+    assert record["public"] is False
+    response = await apply(office, target="penalty_publicity", record_id=penalty["id"])
+    assert pointers(problem(response, 422)) == ["#/record_id"]  # no longer public
