@@ -20,6 +20,7 @@ from qgov_credit.models import (
 from qgov_credit.schemas import (
     CreditFile,
     CreditSummary,
+    EnterpriseUpsert,
     GradeChangeView,
     ListingView,
     PublicCreditFile,
@@ -81,6 +82,26 @@ async def enter_record(
         ),
         RecordView.model_validate,
         status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.put("/enterprises/{credit_code}", response_model=CreditSummary)
+async def register_enterprise(
+    credit_code: CreditCodeStr,
+    body: EnterpriseUpsert,
+    principal: Regulator,
+    ctx: ContextDep,
+    uow: UnitOfWorkDep,
+    key: IdempotencyKeyDep,
+):
+    """Open an enterprise's file, or record its name, supervising region or industry."""
+    return await execute(
+        uow,
+        key,
+        lambda uow: handlers.register_enterprise(
+            credit_code, body.name, body.region_code, body.industry, principal, uow, ctx
+        ),
+        CreditSummary.model_validate,
     )
 
 

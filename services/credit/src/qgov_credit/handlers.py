@@ -108,6 +108,27 @@ async def enter_record(
     return record
 
 
+async def register_enterprise(
+    code: str,
+    name: str,
+    region_code: str | None,
+    industry: str | None,
+    principal: Principal,
+    uow: UnitOfWork,
+    ctx: Context,
+) -> Enterprise:
+    """A regulator opens a file or corrects its header, within its own regions only."""
+    region = region_code or parse_credit_code(code).region_code
+    existing = await uow.session.get(Enterprise, code, with_for_update=True)
+    if existing is not None and not principal.covers_region(existing.region_code):
+        raise EnterpriseNotFound(code)
+    if not principal.covers_region(region):
+        raise RuleViolation("that region is not one of yours", "region_code")
+    enterprise = existing or await ensure_enterprise(code, name, region, uow, ctx)
+    enterprise.name, enterprise.region_code, enterprise.industry = name, region, industry
+    return enterprise
+
+
 async def ensure_enterprise(
     code: str, name: str, region_code: str | None, uow: UnitOfWork, ctx: Context
 ) -> Enterprise:

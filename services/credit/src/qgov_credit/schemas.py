@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from qgov_shared.regions import RegionCodeStr
 from qgov_shared.uscc import CreditCodeStr
 
 EntryKind = Literal[
@@ -24,6 +25,20 @@ class RecordCreate(BaseModel):
     severity: Annotated[str, StringConstraints(max_length=20)] | None = None
     occurred_on: date
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class EnterpriseUpsert(BaseModel):
+    """A regulator opens an enterprise's file, or corrects its name, region or industry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    region_code: RegionCodeStr | None = Field(
+        None, description="where it is supervised; default positions 3-8 of its credit code"
+    )
+    industry: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")] | None = Field(
+        None, description="e.g. food, drugs, special_equipment (longer repair periods)"
+    )
 
 
 class RecordView(BaseModel):
@@ -56,6 +71,7 @@ class CreditSummary(BaseModel):
     credit_code: str
     name: str
     region_code: str
+    industry: str | None
     score: int
     grade: str
     listed: bool
