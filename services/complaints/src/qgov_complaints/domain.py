@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from qgov_complaints.policy import Policy
+from qgov_shared.errors import RuleViolation
 
 
 class Kind(StrEnum):
@@ -43,14 +44,6 @@ class Deadline(StrEnum):
     MEDIATION = "mediation"  # reach an agreement, or end mediation
     PARTIES_NOTICE = "parties_notice"  # tell the parties how it ended, and close
     REPORT_DECISION = "report_decision"  # open a case or decide not to
-
-
-class RuleViolation(Exception):
-    """The step is not allowed now; `field` names the input at fault, if one is."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,17 @@ from qgov_complaints.policy import Policy
 from qgov_complaints.schemas import ComplaintCreate, ReportCreate
 from qgov_shared.auth import Principal, Role
 from qgov_shared.envelope import new_event
+from qgov_shared.errors import NotFound
 from qgov_shared.uow import UnitOfWork
 
 SOURCE = "/qgov/complaints"
 _TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on a phone
 
 
-class SubmissionNotFound(LookupError):
+class SubmissionNotFound(NotFound):
     """No such submission, or none the caller may know of."""
+
+    what = "submission"
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,13 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from qgov_complaints import api, disclosure, handlers, open311
-from qgov_complaints.domain import RuleViolation
-from qgov_complaints.handlers import Context, SubmissionNotFound
+from qgov_complaints.handlers import Context
 from qgov_complaints.policy import Policy, load_policy
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import Principal, Role
-from qgov_shared.http.problems import field_error, json_pointer, problem_response
 from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.settings import ServiceSettings
 
@@ -62,8 +59,6 @@ def create_app(
         settings.public_rate_per_minute, settings.public_rate_burst
     )
     app.state.clock = clock or (lambda: datetime.now(UTC))
-    app.add_exception_handler(RuleViolation, _rule_violation)
-    app.add_exception_handler(SubmissionNotFound, _not_found)
     return app
 
 
@@ -75,19 +70,3 @@ async def _scan_for_overdue(app: FastAPI, runtime: Runtime, settings: Complaints
             await uow.commit()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(runtime.stop.wait(), settings.overdue_scan_interval_s)
-
-
-async def _rule_violation(request: Request, error: RuleViolation) -> JSONResponse:
-    """A bad value is the caller's 422; a step the procedure does not allow now is a 409."""
-    if error.field:
-        return problem_response(
-            422,
-            str(error),
-            instance=request.url.path,
-            errors=[field_error(json_pointer(error.field.split(".")), str(error))],
-        )
-    return problem_response(409, str(error), instance=request.url.path)
-
-
-async def _not_found(request: Request, error: SubmissionNotFound) -> JSONResponse:
-    return problem_response(404, "No such submission.", instance=request.url.path)

@@ -12,16 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from qgov_credit.rules import RuleSet
+from qgov_shared.errors import RuleViolation
 
 LISTED_GRADE = "D"  # an enterprise on the serious-violation list is high risk, whatever its score
-
-
-class RuleViolation(Exception):
-    """Input the rules do not allow; `field` names it."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from qgov_credit.models import (
 from qgov_credit.rules import RuleSet
 from qgov_shared.auth import Principal
 from qgov_shared.envelope import CloudEvent, new_event
+from qgov_shared.errors import NotFound
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import is_valid_credit_code, parse_credit_code
 
@@ -30,8 +31,10 @@ SOURCE = "/qgov/credit"
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
-class EnterpriseNotFound(LookupError):
+class EnterpriseNotFound(NotFound):
     """No such enterprise, or none the caller may know of."""
+
+    what = "enterprise"
 
 
 @dataclass(frozen=True)
@@ -344,8 +347,10 @@ def _announce(
 # --- credit repair -------------------------------------------------------------------------
 
 
-class RepairNotFound(LookupError):
+class RepairNotFound(NotFound):
     """No such application, or none the caller may know of."""
+
+    what = "repair application"
 
 
 async def active_listing(code: str, uow: UnitOfWork) -> Listing | None:

@@ -7,17 +7,14 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from qgov_credit import api, handlers
-from qgov_credit.domain import RuleViolation
-from qgov_credit.handlers import Context, EnterpriseNotFound, RepairNotFound
+from qgov_credit.handlers import Context
 from qgov_credit.rules import RuleSet, load_rules
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.consumer import Subscription
 from qgov_shared.envelope import CloudEvent
-from qgov_shared.http.problems import field_error, json_pointer, problem_response
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.uow import UnitOfWork
 
@@ -62,9 +59,6 @@ def create_app(
     )
     app.state.rules = rules or load_rules()
     app.state.clock = clock or (lambda: datetime.now(UTC))
-    app.add_exception_handler(RuleViolation, _rule_violation)
-    app.add_exception_handler(EnterpriseNotFound, _not_found)
-    app.add_exception_handler(RepairNotFound, _not_found)
     return app
 
 
@@ -81,16 +75,3 @@ async def _regrade_periodically(
                 break
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(runtime.stop.wait(), settings.regrade_interval_s)
-
-
-async def _rule_violation(request: Request, error: RuleViolation) -> JSONResponse:
-    """A bad value is the caller's 422; a step the state does not allow now is a 409."""
-    if error.field is None:
-        return problem_response(409, str(error), instance=request.url.path)
-    errors = [field_error(json_pointer([error.field]), str(error))]
-    return problem_response(422, str(error), instance=request.url.path, errors=errors)
-
-
-async def _not_found(request: Request, error: EnterpriseNotFound | RepairNotFound) -> JSONResponse:
-    what = "enterprise" if isinstance(error, EnterpriseNotFound) else "repair application"
-    return problem_response(404, f"No such {what}.", instance=request.url.path)

@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qgov_shared.errors import NotFound, RuleViolation
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -101,6 +103,8 @@ def json_pointer(path: list[Any] | tuple[Any, ...]) -> str:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemException, _on_problem)
+    app.add_exception_handler(RuleViolation, _on_rule_violation)
+    app.add_exception_handler(NotFound, _on_not_found)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(Exception, _on_unexpected)
@@ -117,6 +121,19 @@ async def _on_problem(request: Request, exc: ProblemException) -> JSONResponse:
         headers=exc.headers,
         **exc.extensions,
     )
+
+
+async def _on_rule_violation(request: Request, error: RuleViolation) -> JSONResponse:
+    if error.field is None:
+        return problem_response(409, str(error), instance=request.url.path)
+    pointer = json_pointer(error.field.split("."))
+    return problem_response(
+        422, str(error), instance=request.url.path, errors=[field_error(pointer, str(error))]
+    )
+
+
+async def _on_not_found(request: Request, error: NotFound) -> JSONResponse:
+    return problem_response(404, f"No such {error.what}.", instance=request.url.path)
 
 
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
