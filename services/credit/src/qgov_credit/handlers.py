@@ -3,7 +3,7 @@ enterprise's assessment current, and announce every change of grade or score."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -165,11 +165,15 @@ async def regrade(code: str, uow: UnitOfWork, ctx: Context, cause: str) -> Asses
     # Flush first: a locking read re-reads the row and would drop unflushed changes (a listing).
     await uow.session.flush()
     enterprise = await uow.session.get(Enterprise, code, with_for_update=True)
-    assessment = domain.assess(
-        await records_of(code, uow), ctx.today, ctx.rules, listed=enterprise.listed
-    )
-    changed = (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade)
-    if changed:
+    return await _regrade(enterprise, await records_of(code, uow), uow, ctx, cause)
+
+
+async def _regrade(
+    enterprise: Enterprise, records: list[Record], uow: UnitOfWork, ctx: Context, cause: str
+) -> Assessment:
+    """Regrade an enterprise whose row the caller has locked, on the records given."""
+    assessment = domain.assess(records, ctx.today, ctx.rules, listed=enterprise.listed)
+    if (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade):
         _announce(enterprise, assessment, uow, ctx, cause)
     enterprise.score, enterprise.grade = assessment.score, assessment.grade
     enterprise.rule_version = assessment.rule_version
@@ -193,34 +197,35 @@ async def regrade_due(uow: UnitOfWork, ctx: Context, limit: int = 500) -> int:
 
 
 async def rebuild(uow: UnitOfWork, ctx: Context) -> dict[str, int]:
-    """Assess every enterprise from its records alone and compare with what is stored."""
-    query = select(Enterprise).order_by(Enterprise.credit_code)
+    """Assess every enterprise from its records alone; how many files that moved."""
+    query = select(Enterprise).order_by(Enterprise.credit_code).with_for_update()
     enterprises = list(await uow.session.scalars(query))
     differing = 0
     for enterprise in enterprises:
-        assessment = domain.assess(
-            await records_of(enterprise.credit_code, uow),
-            ctx.today,
-            ctx.rules,
-            listed=enterprise.listed,
-        )
-        differing += (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade)
-        await regrade(enterprise.credit_code, uow, ctx, cause="rebuild")
+        before = (enterprise.score, enterprise.grade)
+        records = await records_of(enterprise.credit_code, uow)
+        assessment = await _regrade(enterprise, records, uow, ctx, cause="rebuild")
+        differing += (assessment.score, assessment.grade) != before
     return {"enterprises": len(enterprises), "differing": differing}
 
 
 async def records_of(code: str, uow: UnitOfWork) -> list[Record]:
-    query = select(CreditRecord).where(CreditRecord.credit_code == code)
-    return [
-        Record(r.id, r.kind, r.severity, r.effective_on)
-        for r in await uow.session.scalars(query.order_by(CreditRecord.id))
-    ]
+    """The enterprise's records as the domain sees them (four columns, no ORM objects)."""
+    query = (
+        select(CreditRecord.id, CreditRecord.kind, CreditRecord.severity, CreditRecord.effective_on)
+        .where(CreditRecord.credit_code == code)
+        .order_by(CreditRecord.id)
+    )
+    return [Record(*row) for row in await uow.session.execute(query)]
 
 
 def reasons_json(assessment: Assessment) -> list[dict[str, Any]]:
     return [
         {
-            **asdict(reason),
+            "record_id": reason.record_id,
+            "kind": reason.kind,
+            "severity": reason.severity,
+            "points": reason.points,
             "effective_on": reason.effective_on.isoformat(),
             "counts_until": reason.counts_until.isoformat(),
         }
@@ -234,14 +239,15 @@ async def _add_record(record: CreditRecord, uow: UnitOfWork, ctx: Context, cause
     await uow.session.flush()
     cause = f"record:{record.id}" if cause == "record" else cause
     enterprise = await uow.session.get(Enterprise, record.credit_code, with_for_update=True)
+    records = await records_of(record.credit_code, uow)
     if not enterprise.listed:
         new = Record(record.id, record.kind, record.severity, record.effective_on)
-        records = await records_of(record.credit_code, uow)
-        last = await _last_delisted_on(record.credit_code, uow)
+        repeat = new.kind == ctx.rules.listing.repeated_kind  # only repeats look back
+        last = await _last_delisted_on(record.credit_code, uow) if repeat else None
         reason = domain.listing_reason(new, records, ctx.today, ctx.rules, last)
         if reason:
             await _list(enterprise, record, reason, uow, ctx)
-    await regrade(record.credit_code, uow, ctx, cause=cause)
+    await _regrade(enterprise, records, uow, ctx, cause)
 
 
 async def _last_delisted_on(code: str, uow: UnitOfWork) -> date | None:
