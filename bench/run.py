@@ -30,6 +30,7 @@ class Benchmark:
 BENCHMARKS = {
     "backbone": Benchmark("bench.backbone", "outbox relay, consumer, latency vs raw clients"),
     "complaints": Benchmark("bench.complaints", "complaint filing over HTTP vs a bare asyncpg app"),
+    "credit": Benchmark("bench.credit", "credit rebuild and event intake at 10k/1M vs raw reads"),
 }
 
 _STOP_GRACE_S = 30.0
