@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import httpx
 import jwt
@@ -78,6 +78,12 @@ class UnknownKeyId(LookupError):
 
 class JwksUnavailable(Exception):
     """The JWKS could not be fetched, so no token signed by an unknown key can be judged."""
+
+
+class KeySource(Protocol):
+    """Where a verifier finds the public key of a `kid`: a JWKS, or the gateway's own keys."""
+
+    async def get(self, kid: str) -> jwt.PyJWK: ...
 
 
 class JwksKeySource:
@@ -175,9 +181,7 @@ def _parse_jwks(jwks: Any) -> dict[str, jwt.PyJWK]:
 class TokenVerifier:
     """Turns a bearer token into a `Principal`, or raises `InvalidToken`."""
 
-    def __init__(
-        self, keys: JwksKeySource, issuer: str, audience: str, leeway_s: float = 30
-    ) -> None:
+    def __init__(self, keys: KeySource, issuer: str, audience: str, leeway_s: float = 30) -> None:
         self._keys = keys
         self._issuer = issuer
         self._audience = audience

@@ -105,7 +105,12 @@ def _watch(parts: list[Part]) -> None:
                 announced = True
                 live.console.print(
                     f"[green]QGov is ready in {time.monotonic() - started:.1f}s:[/green] "
-                    "gateway at http://127.0.0.1:8000 — Ctrl-C stops everything."
+                    "gateway at http://127.0.0.1:8000 — Ctrl-C stops everything.\n"
+                    "A token for the demo regulator (440200, development only):\n"
+                    "  curl -s http://127.0.0.1:8000/oauth/token -d grant_type=client_credentials"
+                    " -d client_id=demo-regulator -d client_secret=$QGOV_DEMO_SECRET"
+                    " (default demo-secret)",
+                    highlight=False,
                 )
             elif not announced and time.monotonic() - started > _READY_WITHIN_S:
                 announced = True

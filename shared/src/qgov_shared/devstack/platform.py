@@ -127,6 +127,11 @@ class Platform:
         if self._broker is not None:
             env.setdefault("QGOV_KAFKA_SESSION_TIMEOUT_MS", _EMBEDDED_SESSION_TIMEOUT_MS)
             env.setdefault("QGOV_KAFKA_HEARTBEAT_INTERVAL_MS", "300")
+        if any(spec.name == "gateway" for spec in self.services):
+            gateway = next(spec for spec in self.services if spec.name == "gateway")
+            env.setdefault(
+                "QGOV_JWKS_URL", f"http://127.0.0.1:{gateway.port}/.well-known/jwks.json"
+            )
         # Each service's own settings class names it and gives its port.
         for key in ("QGOV_SERVICE_NAME", "QGOV_PORT", "QGOV_DATABASE_NAME"):
             env.pop(key, None)

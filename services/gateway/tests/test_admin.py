@@ -1,0 +1,107 @@
+"""The administrator's command creates regulator and admin clients, suspends them, and
+rotates the signing keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from qgov_gateway import SERVICE
+from qgov_gateway.admin import parse, run
+from qgov_gateway.main import GatewaySettings, create_app
+from qgov_shared.testing.stack import TestStack, run_service
+
+
+def _form(client_id: str, secret: str) -> dict[str, str]:
+    return {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+
+
+async def test_a_created_regulator_gets_tokens_until_suspended(stack: TestStack) -> None:
+    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+        factory = gateway.runtime.session_factory
+        created = await run(
+            parse(
+                [
+                    "create-client",
+                    "--role",
+                    "regulator",
+                    "--name",
+                    "韶关市监局",
+                    "--regions",
+                    "440200",
+                    "440300",
+                ]
+            ),
+            factory,
+        )
+        client_id, secret = (line.split()[1] for line in created.splitlines())
+
+        issued = await gateway.client.post("/oauth/token", data=_form(client_id, secret))
+        principal = await gateway.app.state.token_verifier.verify(issued.json()["access_token"])
+        assert (principal.role, principal.regions) == ("regulator", ("440200", "440300"))
+
+        await run(parse(["suspend", client_id]), factory)
+        refused = await gateway.client.post("/oauth/token", data=_form(client_id, secret))
+        assert refused.json()["error"] == "invalid_client"
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["create-client", "--role", "regulator", "--name", "x"], "needs --regions"),
+        (
+            ["create-client", "--role", "admin", "--name", "x", "--regions", "440200"],
+            "covers every region",
+        ),
+        (
+            ["create-client", "--role", "regulator", "--name", "x", "--regions", "449999"],
+            "not GB/T 2260",
+        ),
+    ],
+)
+async def test_inconsistent_clients_are_refused(stack: TestStack, argv, complaint) -> None:
+    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+        with pytest.raises(SystemExit, match=complaint):
+            await run(parse(argv), gateway.runtime.session_factory)
+
+
+async def test_rotating_keys_publishes_the_new_key_beside_the_old(stack: TestStack) -> None:
+    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+        before = (await gateway.client.get("/.well-known/jwks.json")).json()["keys"]
+        said = await run(parse(["rotate-keys"]), gateway.runtime.session_factory)
+        gateway.app.state.keyring.loaded_at = float("-inf")  # as if the refresh were due
+        after = (await gateway.client.get("/.well-known/jwks.json")).json()["keys"]
+    new_kid = said.split()[-1]
+    assert [key["kid"] for key in after] == [new_kid, before[0]["kid"]]
+
+
+async def test_a_regulator_suspends_an_enterprise_of_its_region_only(stack: TestStack) -> None:
+    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+        factory = gateway.runtime.session_factory
+        onboarded = await gateway.client.post(
+            "/api/v1/enterprises", json={"credit_code": "91440200MA0000001F", "name": "韶关某厂"}
+        )
+        credentials = onboarded.json()
+        form = _form(credentials["client_id"], credentials["client_secret"])
+
+        async def token_of(argv: list[str]) -> dict[str, str]:
+            client_id, secret = (
+                line.split()[1] for line in (await run(parse(argv), factory)).splitlines()
+            )
+            issued = await gateway.client.post("/oauth/token", data=_form(client_id, secret))
+            return {"Authorization": f"Bearer {issued.json()['access_token']}"}
+
+        shaoguan = await token_of(
+            ["create-client", "--role", "regulator", "--name", "韶关", "--regions", "440200"]
+        )
+        shenzhen = await token_of(
+            ["create-client", "--role", "regulator", "--name", "深圳", "--regions", "440300"]
+        )
+        path = "/api/v1/enterprises/91440200MA0000001F/suspension"
+
+        assert (await gateway.client.put(path, headers=shenzhen)).status_code == 404
+        assert (await gateway.client.post("/oauth/token", data=form)).status_code == 200
+        suspended = await gateway.client.put(path, headers=shaoguan)
+        assert suspended.json()["suspended"] is True
+        assert (await gateway.client.post("/oauth/token", data=form)).status_code == 401
+        await gateway.client.delete(path, headers=shaoguan)
+        assert (await gateway.client.post("/oauth/token", data=form)).status_code == 200
