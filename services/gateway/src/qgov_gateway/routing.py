@@ -1,0 +1,151 @@
+"""Routing the platform's public paths to the service that owns them, over pooled HTTP, with a
+circuit breaker per service: a service that is down answers 503 at once, naming itself, and
+the rest of the platform keeps working."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from fastapi import APIRouter, Request, Response
+
+from qgov_shared.http.problems import ProblemException
+
+# Which service owns which public path (longest prefix wins).
+ROUTES: dict[str, str] = {
+    "/api/v1/complaints": "complaints",
+    "/api/v1/reports": "complaints",
+    "/api/v1/tracking": "complaints",
+    "/api/v1/submissions": "complaints",
+    "/api/v1/enterprise/complaints": "complaints",
+    "/api/v1/disclosure": "complaints",
+    "/open311/v2": "complaints",
+    "/api/v1/credit": "credit",
+}
+_FORWARDED_REQUEST_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "x-request-id",
+    "x-tracking-token",
+)
+_RETURNED_HEADERS = (
+    "content-type",
+    "location",
+    "retry-after",
+    "idempotent-replayed",
+    "accept-post",
+    "allow",
+    "www-authenticate",
+    "cache-control",
+)
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class CircuitBreaker:
+    """Opens after `threshold` failures in a row; lets one try through after `cooldown_s`."""
+
+    threshold: int = 5
+    cooldown_s: float = 10.0
+    failures: int = 0
+    opened_at: float | None = None
+
+    def allows(self, now: float) -> bool:
+        return self.opened_at is None or now - self.opened_at >= self.cooldown_s
+
+    def succeeded(self) -> None:
+        self.failures, self.opened_at = 0, None
+
+    def failed(self, now: float) -> None:
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.opened_at = now
+
+
+@dataclass
+class Upstreams:
+    """One pooled client and one breaker per service."""
+
+    clients: dict[str, httpx.AsyncClient]
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+
+    def breaker(self, service: str) -> CircuitBreaker:
+        return self.breakers.setdefault(service, CircuitBreaker())
+
+    async def close(self) -> None:
+        for client in self.clients.values():
+            await client.aclose()
+
+
+def upstream_clients(urls: dict[str, str], timeout_s: float) -> dict[str, httpx.AsyncClient]:
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    return {
+        service: httpx.AsyncClient(base_url=url, timeout=timeout_s, limits=limits)
+        for service, url in urls.items()
+    }
+
+
+def service_for(path: str) -> str | None:
+    matches = [prefix for prefix in ROUTES if path == prefix or path.startswith(prefix + "/")]
+    return ROUTES[max(matches, key=len)] if matches else None
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@router.api_route("/open311/v2/{rest:path}", methods=["GET", "POST"])
+async def forward(request: Request) -> Response:
+    service = service_for(request.url.path)
+    if service is None:
+        raise ProblemException(404, "No service answers this path.")
+    upstreams: Upstreams = request.app.state.upstreams
+    breaker = upstreams.breaker(service)
+    if not breaker.allows(time.monotonic()):
+        raise _unavailable(service)
+    try:
+        answer = await _send(upstreams.clients[service], request)
+    except httpx.TransportError:
+        breaker.failed(time.monotonic())
+        raise _unavailable(service) from None
+    breaker.succeeded()
+    headers = {name: answer.headers[name] for name in _RETURNED_HEADERS if name in answer.headers}
+    return Response(answer.content, status_code=answer.status_code, headers=headers)
+
+
+async def _send(client: httpx.AsyncClient, request: Request) -> httpx.Response:
+    headers = {
+        name: request.headers[name]
+        for name in _FORWARDED_REQUEST_HEADERS
+        if name in request.headers
+    }
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for")
+    headers["x-forwarded-for"] = f"{forwarded}, {peer}" if forwarded else peer
+    outgoing = client.build_request(
+        request.method,
+        request.url.path,
+        params=request.query_params,
+        headers=headers,
+        content=await request.body(),
+    )
+    attempts = 2 if request.method in _IDEMPOTENT else 1  # never resend a write
+    for attempt in range(1, attempts + 1):
+        try:
+            return await client.send(outgoing)
+        except httpx.TransportError:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _unavailable(service: str) -> ProblemException:
+    return ProblemException(
+        503,
+        f"The {service} service is unavailable; try again shortly.",
+        headers={"Retry-After": "10"},
+        service=service,
+    )

@@ -1,0 +1,96 @@
+"""The gateway routes each public path to the service that owns it; a service that is down
+answers 503 naming itself, while the rest of the platform keeps working."""
+
+from __future__ import annotations
+
+import httpx
+
+from qgov_complaints import SERVICE as COMPLAINTS
+from qgov_complaints.main import ComplaintsSettings
+from qgov_complaints.main import create_app as complaints_app
+from qgov_gateway import SERVICE as GATEWAY
+from qgov_gateway.main import GatewaySettings
+from qgov_gateway.main import create_app as gateway_app
+from qgov_gateway.routing import service_for
+from qgov_shared.devstack.embedded import free_port
+from qgov_shared.testing.stack import TestStack, run_service
+
+COMPLAINT = {
+    "complainant": {"name": "张三", "phone": "13812345678", "address": "广东省韶关市武江区某路1号"},
+    "respondent": {"name": "韶关某电器有限公司", "credit_code": "91350100M000100Y43"},
+    "request": "退货退款",
+    "facts": "电饭煲买来三天就无法加热",
+    "category": "electronics",
+    "region_code": "440203",
+}
+
+
+def test_paths_belong_to_their_services() -> None:
+    assert service_for("/api/v1/complaints") == "complaints"
+    assert service_for("/api/v1/enterprise/complaints/7") == "complaints"
+    assert service_for("/open311/v2/services.json") == "complaints"
+    assert service_for("/api/v1/credit/public/91350100M000100Y43") == "credit"
+    assert service_for("/api/v1/complaintsx") is None
+    assert service_for("/api/v1/unknown") is None
+
+
+async def test_a_citizen_files_and_follows_through_the_gateway_while_credit_is_down(
+    stack: TestStack,
+) -> None:
+    async with (
+        run_service(
+            stack, COMPLAINTS, complaints_app, ComplaintsSettings, run_consumers=False
+        ) as complaints,
+        run_service(
+            stack,
+            GATEWAY,
+            gateway_app,
+            GatewaySettings,
+            environment="development",
+            upstream_urls={"credit": f"http://127.0.0.1:{free_port()}"},
+        ) as gateway,
+    ):
+        upstreams = gateway.app.state.upstreams
+        upstreams.clients["complaints"] = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=complaints.app), base_url="http://complaints"
+        )
+        complaints.app.state.token_verifier = gateway.app.state.token_verifier
+        client = gateway.client
+
+        filed = await client.post(
+            "/api/v1/complaints", json=COMPLAINT, headers={"Idempotency-Key": "k-1"}
+        )
+        assert filed.status_code == 201, filed.text
+        receipt = filed.json()
+        again = await client.post(
+            "/api/v1/complaints", json=COMPLAINT, headers={"Idempotency-Key": "k-1"}
+        )
+        assert again.json() == receipt
+        assert again.headers["idempotent-replayed"] == "true"
+
+        tracked = await client.get(
+            f"/api/v1/tracking/{receipt['tracking_number']}",
+            headers={"X-Tracking-Token": receipt["token"]},
+        )
+        assert tracked.json()["status"] == "submitted"
+
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": "demo-regulator",
+            "client_secret": "demo-secret",
+        }
+        token = (await client.post("/oauth/token", data=form)).json()["access_token"]
+        listed = await client.get(
+            "/api/v1/submissions", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert [item["tracking_number"] for item in listed.json()["items"]] == [
+            receipt["tracking_number"]
+        ]
+
+        for _ in range(6):  # past the breaker's threshold, it answers without trying
+            down = await client.get("/api/v1/credit/public/91350100M000100Y43")
+            assert down.status_code == 503
+            assert down.json()["service"] == "credit"
+        assert upstreams.breaker("credit").opened_at is not None
+        assert (await client.get("/open311/v2/services.json")).status_code == 200
+        assert (await client.get("/api/v1/nowhere")).status_code == 404
