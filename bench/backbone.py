@@ -34,12 +34,11 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
-from rich.table import Table
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.common import console, percentile, ratio, ratio_text, stack_session
+from bench.common import Row, console, percentile, ratio_table, stack_session
 from qgov_demo import SERVICE
 from qgov_demo.handlers import PING_RECORDED, SOURCE, apply_ping, record_ping
 from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
@@ -64,15 +63,6 @@ DRAIN_TIMEOUT_S = 120.0
 
 
 # --- what a run measures and how the table shows it -------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    unit: str
-    qgov: str
-    baseline: str
-    baseline_label: str
 
 
 ROWS = (
@@ -605,23 +595,13 @@ def _count(batches: dict[Any, list]) -> int:
 def report(runs: list[dict[str, float]], about: dict[str, Any]) -> dict:
     """Print the table; return every figure (per run, medians, ratios) for --json."""
     medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-    table = Table(title=f"QGov event backbone vs raw clients, median of {len(runs)} run(s)")
-    for name in ("measure", "unit", "QGov", "baseline", "ratio", "per run", "baseline is"):
-        justify = "right" if name in ("QGov", "baseline", "ratio") else "left"
-        table.add_column(name, justify=justify, no_wrap=name == "measure")
-    ratios: dict[str, float] = {}
-    for row in ROWS:
-        per_run = [ratio(run[row.qgov], run[row.baseline]) for run in runs]
-        ratios[row.qgov] = statistics.median(per_run)
-        table.add_row(
-            row.label,
-            row.unit,
-            _figure(medians[row.qgov], row.unit),
-            _figure(medians[row.baseline], row.unit),
-            ratio_text(ratios[row.qgov]),
-            " ".join(ratio_text(ratio) for ratio in per_run),
-            row.baseline_label,
-        )
+    table, ratios = ratio_table(
+        f"QGov event backbone vs raw clients, median of {len(runs)} run(s)",
+        ROWS,
+        runs,
+        medians,
+        _figure,
+    )
     console.print(table)
     console.print(
         "ratio = QGov ÷ baseline, the median of per-run ratios (events/s, inserts/s: higher is "

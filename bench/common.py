@@ -11,9 +11,11 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
 
 from qgov_shared.testing.stack import TestStack, start_stack
 
@@ -74,3 +76,43 @@ def ratio(ours: float, baseline: float) -> float:
 
 def ratio_text(value: float) -> str:
     return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a ratio table: QGov's figure under `qgov`, its baseline's under `baseline`."""
+
+    label: str
+    unit: str
+    qgov: str
+    baseline: str
+    baseline_label: str
+
+
+def ratio_table(
+    title: str,
+    rows: tuple[Row, ...],
+    runs: list[dict[str, float]],
+    medians: dict[str, float],
+    figure: Callable[[float, str], str],
+) -> tuple[Table, dict[str, float]]:
+    """The table every benchmark prints (figure, baseline, median ratio, each run's ratio);
+    and the median ratios by row, for --json."""
+    table = Table(title=title)
+    for name in ("measure", "unit", "QGov", "baseline", "ratio", "per run", "baseline is"):
+        justify = "right" if name in ("QGov", "baseline", "ratio") else "left"
+        table.add_column(name, justify=justify, no_wrap=name == "measure")
+    ratios: dict[str, float] = {}
+    for row in rows:
+        per_run = [ratio(run[row.qgov], run[row.baseline]) for run in runs]
+        ratios[row.qgov] = statistics.median(per_run)
+        table.add_row(
+            row.label,
+            row.unit,
+            figure(medians[row.qgov], row.unit),
+            figure(medians[row.baseline], row.unit),
+            ratio_text(ratios[row.qgov]),
+            " ".join(ratio_text(value) for value in per_run),
+            row.baseline_label,
+        )
+    return table, ratios

@@ -38,11 +38,10 @@ from typing import Any
 
 import asyncpg
 from aiokafka import ConsumerRebalanceListener
-from rich.table import Table
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
-from bench.common import console, percentile, ratio, ratio_text, stack_session
+from bench.common import Row, console, percentile, ratio_table, stack_session
 from qgov_credit import SERVICE, domain, handlers
 from qgov_credit.handlers import CHINA, Context
 from qgov_credit.main import DOMAIN_TOPICS, INTAKE_GROUP, CreditSettings
@@ -616,15 +615,6 @@ def check_ok(run: dict[str, Any], options: Options) -> bool:
 # --- the report --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Row:
-    label: str
-    unit: str
-    qgov: str
-    baseline: str
-    baseline_label: str
-
-
 ROWS = (
     Row("(b) rebuild, all enterprises", "ent./s", "rebuild_rate", "raw_assess_rate", "raw read"),
     Row("(b) rebuild time", "s", "rebuild_s", "raw_assess_s", "raw read"),
@@ -648,26 +638,14 @@ def report(runs: list[dict[str, Any]], options: Options, about: dict[str, Any]) 
         for run in runs
     ]
     medians = {key: statistics.median(run[key] for run in numeric) for key in numeric[0]}
-    table = Table(
-        title=f"Credit service at {options.enterprises:,} enterprises / {options.records:,} "
-        f"records / {options.events:,} events, median of {len(runs)} run(s)"
+    table, ratios = ratio_table(
+        f"Credit service at {options.enterprises:,} enterprises / {options.records:,} "
+        f"records / {options.events:,} events, median of {len(runs)} run(s)",
+        ROWS,
+        runs,
+        medians,
+        _figure,
     )
-    for name in ("measure", "unit", "QGov", "baseline", "ratio", "per run", "baseline is"):
-        justify = "right" if name in ("QGov", "baseline", "ratio") else "left"
-        table.add_column(name, justify=justify, no_wrap=name == "measure")
-    ratios: dict[str, float] = {}
-    for row in ROWS:
-        per_run = [ratio(run[row.qgov], run[row.baseline]) for run in runs]
-        ratios[row.qgov] = statistics.median(per_run)
-        table.add_row(
-            row.label,
-            row.unit,
-            _figure(medians[row.qgov], row.unit),
-            _figure(medians[row.baseline], row.unit),
-            ratio_text(ratios[row.qgov]),
-            " ".join(ratio_text(value) for value in per_run),
-            row.baseline_label,
-        )
     console.print(table)
     console.print(
         "ratio = QGov ÷ baseline, the median of per-run ratios (ent./s, events/s: higher is "
