@@ -38,7 +38,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.common import Row, console, percentile, ratio_table, stack_session
+from bench.common import Row, console, percentile, ratio_table, repeat_runs, stack_session
 from qgov_demo import SERVICE
 from qgov_demo.handlers import PING_RECORDED, SOURCE, apply_ping, record_ping
 from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
@@ -663,15 +663,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
 
 
 async def _measure_all(stack: TestStack, options: Options) -> list[dict[str, float]]:
-    runs = []
-    try:
-        for run in range(1, options.runs + 1):
-            started = now()
-            runs.append(await measure(stack, options, run))
-            console.print(f"[dim]run {run}/{options.runs} took {now() - started:.1f}s[/dim]")
-    finally:
-        await stack.drop_templates()
-    return runs
+    return await repeat_runs(stack, options.runs, lambda run: measure(stack, options, run))
 
 
 def main(argv: list[str] | None = None) -> int:

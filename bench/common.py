@@ -10,7 +10,8 @@ import signal
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,3 +117,18 @@ def ratio_table(
             row.baseline_label,
         )
     return table, ratios
+
+
+async def repeat_runs(
+    stack: TestStack, count: int, measure_one: Callable[[int], Awaitable[dict]]
+) -> list[dict]:
+    """`measure_one(run)` for each run, timed and told; the migrated templates go at the end."""
+    runs = []
+    try:
+        for run in range(1, count + 1):
+            started = time.perf_counter()
+            runs.append(await measure_one(run))
+            console.print(f"[dim]run {run}/{count} took {time.perf_counter() - started:.1f}s[/dim]")
+    finally:
+        await stack.drop_templates()
+    return runs

@@ -55,7 +55,7 @@ import httpx
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from bench.common import console, percentile, ratio, ratio_text, stack_session
+from bench.common import console, percentile, ratio, ratio_text, repeat_runs, stack_session
 from qgov_complaints import SERVICE
 from qgov_shared.db import ensure_database
 from qgov_shared.devstack.embedded import free_port
@@ -880,16 +880,11 @@ async def cpu_in_use(seconds: float = 1.0) -> float | None:
 
 
 async def _measure_all(stack: TestStack, options: Options, work_dir: Path) -> list[dict]:
-    runs = []
-    try:
-        for run in range(1, options.runs + 1):
-            busy = await cpu_in_use()
-            started = now()
-            runs.append(await measure(stack, options, work_dir, run) | {"busy_before": busy})
-            console.print(f"[dim]run {run}/{options.runs} took {now() - started:.1f}s[/dim]")
-    finally:
-        await stack.drop_templates()
-    return runs
+    async def measure_one(run: int) -> dict:
+        busy = await cpu_in_use()  # other work on the machine skews every figure
+        return await measure(stack, options, work_dir, run) | {"busy_before": busy}
+
+    return await repeat_runs(stack, options.runs, measure_one)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,7 +41,7 @@ from aiokafka import ConsumerRebalanceListener
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
-from bench.common import Row, console, percentile, ratio_table, stack_session
+from bench.common import Row, console, percentile, ratio_table, repeat_runs, stack_session
 from qgov_credit import SERVICE, domain, handlers
 from qgov_credit.handlers import CHINA, Context
 from qgov_credit.main import DOMAIN_TOPICS, INTAKE_GROUP, CreditSettings
@@ -755,15 +755,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
 
 async def _measure_all(stack: TestStack, options: Options) -> list[dict[str, Any]]:
     rules = load_rules()
-    runs = []
-    try:
-        for run in range(1, options.runs + 1):
-            started = now()
-            runs.append(await measure(stack, options, rules, run))
-            console.print(f"[dim]run {run}/{options.runs} took {now() - started:.1f}s[/dim]")
-    finally:
-        await stack.drop_templates()
-    return runs
+    return await repeat_runs(stack, options.runs, lambda run: measure(stack, options, rules, run))
 
 
 def main(argv: list[str] | None = None) -> int:
