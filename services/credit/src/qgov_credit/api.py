@@ -160,7 +160,9 @@ async def credit_file(
         return CreditFile(
             **CreditSummary.model_validate(enterprise).model_dump(),
             listings=[_listing_view(listing, ctx) for listing in listings],
-            reasons=[ReasonView(**reason) for reason in handlers.reasons_json(assessment)],
+            reasons=[
+                ReasonView(**reason) for reason in handlers.reasons_json(assessment, ctx.rules)
+            ],
             records=[RecordView.model_validate(record) for record in records],
         )
 

@@ -219,7 +219,9 @@ async def records_of(code: str, uow: UnitOfWork) -> list[Record]:
     return [Record(*row) for row in await uow.session.execute(query)]
 
 
-def reasons_json(assessment: Assessment) -> list[dict[str, Any]]:
+def reasons_json(assessment: Assessment, rules: RuleSet) -> list[dict[str, Any]]:
+    """The assessment's reasons as events and files spell them; `public` tells readers outside
+    the regulator and the enterprise which of them they may show."""
     return [
         {
             "record_id": reason.record_id,
@@ -228,6 +230,7 @@ def reasons_json(assessment: Assessment) -> list[dict[str, Any]]:
             "points": reason.points,
             "effective_on": reason.effective_on.isoformat(),
             "counts_until": reason.counts_until.isoformat(),
+            "public": rules.kinds[reason.kind].public,
         }
         for reason in assessment.reasons
     ]
@@ -314,7 +317,7 @@ def _record(
 def _announce(
     enterprise: Enterprise, assessment: Assessment, uow: UnitOfWork, ctx: Context, cause: str
 ) -> None:
-    reasons = reasons_json(assessment)
+    reasons = reasons_json(assessment, ctx.rules)
     uow.session.add(
         GradeChange(
             credit_code=enterprise.credit_code,

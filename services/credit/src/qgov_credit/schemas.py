@@ -63,6 +63,7 @@ class ReasonView(BaseModel):
     points: int
     effective_on: date
     counts_until: date
+    public: bool
 
 
 class CreditSummary(BaseModel):

@@ -215,6 +215,7 @@ async def test_history_and_events_explain_every_change(office: Office, contracts
         "points": -15,
         "effective_on": "2026-01-05",
         "counts_until": "2029-01-04",
+        "public": True,
     }
     for event in events:
         assert (event["subject"], event["source"]) == (ENTERPRISE, "/qgov/credit")
