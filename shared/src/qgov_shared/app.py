@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from starlette.middleware.cors import CORSMiddleware
 
 from qgov_shared.auth import TokenVerifier
 from qgov_shared.consumer import EventConsumer, Subscription
@@ -26,6 +27,7 @@ from qgov_shared.housekeeping import Retention, keep_tidy
 from qgov_shared.http import health, metrics
 from qgov_shared.http.middleware import BodyRulesMiddleware, RequestContextMiddleware
 from qgov_shared.http.problems import install_problem_handlers
+from qgov_shared.http.security import SecurityHeadersMiddleware, cors_options
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
@@ -118,7 +120,10 @@ def create_service_app(
     subscriptions: Iterable[Subscription] = (),
     media_types: Mapping[str, Iterable[str]] | None = None,
     on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
+    openapi_url: str | None = "/openapi.json",
 ) -> FastAPI:
+    """`openapi_url=None` leaves out FastAPI's /openapi.json, /docs and /redoc, for a service
+    that serves its own (the gateway's platform-wide document); `app.openapi()` still works."""
     subscriptions = list(subscriptions)
 
     @contextlib.asynccontextmanager
@@ -148,7 +153,7 @@ def create_service_app(
 
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(settings.service_name)
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, lifespan=lifespan, openapi_url=openapi_url)
     app.state.settings = settings
     # Services verify tokens against the gateway's published keys; without QGOV_JWKS_URL
     # (development before the gateway signs anything) they serve anonymous callers only.
@@ -163,7 +168,13 @@ def create_service_app(
         max_bytes=settings.max_body_bytes,
         media_types=media_types or {"": ("application/json",)},
     )
+    # The last added is the outermost: CORS answers preflights and labels even 413/415 answers,
+    # and every response, a preflight's too, carries a request id and the security headers.
+    cors = cors_options(settings)
+    if cors is not None:
+        app.add_middleware(CORSMiddleware, **cors)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     # One server span per request; the per-message receive/send spans cost more than they tell.
     FastAPIInstrumentor.instrument_app(
         app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]

@@ -75,6 +75,11 @@ class ServiceSettings(BaseSettings):
         default_factory=lambda: ["127.0.0.1"],
         description="Peers whose X-Forwarded-For names the real client (the gateway).",
     )
+    cors_allow_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins of the web front ends whose browsers may call this API, e.g. "
+        '["https://portal.example.gov.cn"] (JSON list); empty, no cross-origin call is allowed.',
+    )
     jwks_url: str | None = None
     jwt_issuer: str = "qgov-gateway"
     jwt_audience: str = "qgov"
