@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from qgov_gateway import accounts
+from qgov_gateway import accounts, handlers
 from qgov_shared.app import UnitOfWorkDep
 from qgov_shared.auth import Principal, Role, require_roles
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
@@ -87,8 +87,13 @@ async def onboard(body: Onboarding, uow: UnitOfWorkDep, key: IdempotencyKeyDep):
     """Onboard an enterprise: client credentials bound to its credit code (once per code)."""
 
     async def register(uow) -> Credentials:
+        now = datetime.now(UTC)
         client_id, secret = await accounts.onboard_enterprise(
-            uow.session, datetime.now(UTC), body.credit_code, body.name, body.region_code
+            uow.session, now, body.credit_code, body.name, body.region_code
+        )
+        # Its profile answers from now on, under the name it registered.
+        await handlers.name_enterprise(
+            uow.session, body.credit_code, body.name, body.region_code, now
         )
         return Credentials(credit_code=body.credit_code, client_id=client_id, client_secret=secret)
 

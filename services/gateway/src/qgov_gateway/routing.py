@@ -1,6 +1,7 @@
 """Routing the platform's public paths to the service that owns them, over pooled HTTP, with a
 circuit breaker per service: a service that is down answers 503 at once, naming itself, and
-the rest of the platform keeps working."""
+the rest of the platform keeps working. Anonymous writes spend the caller's public rate limit
+here, so a flood is refused before it costs a service anything."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 from fastapi import APIRouter, Request, Response
 
 from qgov_shared.http.problems import ProblemException
+from qgov_shared.http.ratelimit import spend_one
 
 # Which service owns which public path (longest prefix wins).
 ROUTES: dict[str, str] = {
@@ -42,6 +44,7 @@ _RETURNED_HEADERS = (
     "cache-control",
 )
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass
@@ -88,9 +91,9 @@ def upstream_clients(urls: dict[str, str], timeout_s: float) -> dict[str, httpx.
     }
 
 
-def service_for(path: str) -> str | None:
-    matches = [prefix for prefix in ROUTES if path == prefix or path.startswith(prefix + "/")]
-    return ROUTES[max(matches, key=len)] if matches else None
+def service_for(path: str, routes: dict[str, str] = ROUTES) -> str | None:
+    matches = [prefix for prefix in routes if path == prefix or path.startswith(prefix + "/")]
+    return routes[max(matches, key=len)] if matches else None
 
 
 router = APIRouter(include_in_schema=False)
@@ -102,6 +105,10 @@ async def forward(request: Request) -> Response:
     service = service_for(request.url.path)
     if service is None:
         raise ProblemException(404, "No service answers this path.")
+    if request.method in _WRITES and "authorization" not in request.headers:
+        # Keyed by address: anonymous callers have nothing else. With a token, the service
+        # limits the verified subject itself.
+        spend_one(request)
     upstreams: Upstreams = request.app.state.upstreams
     breaker = upstreams.breaker(service)
     if not breaker.allows(time.monotonic()):
