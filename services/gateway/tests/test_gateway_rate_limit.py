@@ -47,6 +47,7 @@ async def test_the_third_anonymous_filing_is_refused_at_the_gateway(stack: TestS
             transport=httpx.ASGITransport(app=complaints.app), base_url="http://complaints"
         )
         complaints.app.state.token_verifier = KEYS.verifier()
+        gateway.app.state.token_verifier = KEYS.verifier()
         filings = [
             await gateway.client.post("/api/v1/complaints", json=COMPLAINT) for _ in range(3)
         ]
@@ -62,6 +63,11 @@ async def test_the_third_anonymous_filing_is_refused_at_the_gateway(stack: TestS
             "/api/v1/complaints", json=COMPLAINT, headers={"X-Forwarded-For": "203.0.113.9"}
         )
         reads = [await gateway.client.get("/open311/v2/services.json") for _ in range(3)]
+        # A made-up token does not pass for a caller with a token: refused before any hop.
+        forged = {"Authorization": f"Bearer {TestKeys().mint(role='citizen', sub='x')}"}
+        made_up = await gateway.client.post("/api/v1/complaints", json=COMPLAINT, headers=forged)
+        async with complaints.runtime.session_factory() as session:
+            stored_at_end = await session.scalar(select(func.count()).select_from(Submission))
 
     assert [filing.status_code for filing in filings] == [201, 201, 429]
     refused = filings[2]
@@ -72,3 +78,5 @@ async def test_the_third_anonymous_filing_is_refused_at_the_gateway(stack: TestS
     assert with_token.status_code == 201, with_token.text
     assert elsewhere.status_code == 201, elsewhere.text
     assert [read.status_code for read in reads] == [200, 200, 200]
+    assert made_up.status_code == 401
+    assert stored_at_end == 4  # two anonymous, the citizen's, the proxied client's
