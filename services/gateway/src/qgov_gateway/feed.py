@@ -57,9 +57,11 @@ async def read_page(
             part = part.where(CreditChange.grade.in_(feed_filter.grades))
         parts.append(part.order_by(CreditChange.cursor).limit(limit))
     cursors = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    # `cursor > after` again outside: without it a generic (cached) plan may walk the primary
+    # key from the start to join the page's cursors, and grow slower with depth.
     query = (
         select(CreditChange)
-        .where(CreditChange.cursor.in_(select(cursors.c.cursor)))
+        .where(CreditChange.cursor > after, CreditChange.cursor.in_(select(cursors.c.cursor)))
         .order_by(CreditChange.cursor)
         .limit(limit)
     )

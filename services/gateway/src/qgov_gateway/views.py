@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway import domain
-from qgov_gateway.handlers import source_statuses
-from qgov_gateway.models import CreditChange, EnterpriseProfile, SubmissionView
+from qgov_gateway.models import CreditChange, EnterpriseProfile, SourceWatermark, SubmissionView
 from qgov_shared.auth import Principal
 from qgov_shared.errors import NotFound
 from qgov_shared.uscc import region_prefix
@@ -28,12 +27,14 @@ class EnterpriseNotFound(NotFound):
 
 def in_regions(column: ColumnElement, scopes: Sequence[str]) -> ColumnElement[bool]:
     """Codes in any of `scopes`, spelled `left(code, n) = prefix` so the per-level indexes
-    serve it."""
+    serve it. `n` is written into the SQL, not bound: a cached generic plan sees
+    `left(region_code, $2)` and could use no index."""
     conditions = []
     for scope in scopes:
         prefix = region_prefix(scope)
+        width = literal_column(str(len(prefix)))
         conditions.append(
-            column == prefix if len(prefix) == 6 else func.left(column, len(prefix)) == prefix
+            column == prefix if len(prefix) == 6 else func.left(column, width) == prefix
         )
     return or_(*conditions)
 
@@ -47,7 +48,9 @@ def _is_overdue() -> ColumnElement[bool]:
 
 
 async def profile(session: AsyncSession, credit_code: str, principal: Principal) -> dict[str, Any]:
-    enterprise = await session.get(EnterpriseProfile, credit_code)
+    # Core rows, not ORM objects: this is the platform's hottest read, and nothing is changed.
+    query = select(EnterpriseProfile.__table__).where(EnterpriseProfile.credit_code == credit_code)
+    enterprise = (await session.execute(query)).first()
     if enterprise is None:
         raise EnterpriseNotFound()
     full = domain.sees_full_profile(principal, credit_code, enterprise.region_code)
@@ -108,10 +111,8 @@ async def _submission_counts(
 
 
 async def _sources(session: AsyncSession) -> list[dict[str, Any]]:
-    return [
-        {"source": row.source, "last_event_time": row.last_event_time}
-        for row in await source_statuses(session)
-    ]
+    query = select(SourceWatermark.source, SourceWatermark.last_event_time)
+    return [dict(row._mapping) for row in await session.execute(query.order_by("source"))]
 
 
 async def overview(session: AsyncSession, scopes: Sequence[str], now: datetime) -> dict[str, Any]:
