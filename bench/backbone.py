@@ -33,12 +33,20 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.common import Row, console, percentile, ratio_table, repeat_runs, stack_session
+from bench.common import (
+    PartitionsAssigned,
+    Row,
+    console,
+    percentile,
+    ratio_table,
+    repeat_runs,
+    stack_session,
+)
 from qgov_demo import SERVICE
 from qgov_demo.handlers import PING_RECORDED, SOURCE, apply_ping, record_ping
 from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
@@ -545,23 +553,11 @@ def _event_consumer(settings, topic, handler, units) -> EventConsumer:
     )
 
 
-class _Assigned(ConsumerRebalanceListener):
-    def __init__(self) -> None:
-        self.event = asyncio.Event()
-
-    async def on_partitions_revoked(self, revoked) -> None:
-        pass
-
-    async def on_partitions_assigned(self, assigned) -> None:
-        if assigned:
-            self.event.set()
-
-
 def _group_consumer(
     settings: ServiceSettings, topic: str
 ) -> tuple[AIOKafkaConsumer, asyncio.Event]:
     consumer = new_consumer(settings, f"bench-{uuid.uuid4().hex[:8]}")
-    listener = _Assigned()
+    listener = PartitionsAssigned()
     consumer.subscribe(topics=[topic], listener=listener)
     return consumer, listener.event
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -15,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiokafka import ConsumerRebalanceListener
 from rich.console import Console
 from rich.table import Table
 
@@ -132,3 +134,17 @@ async def repeat_runs(
     finally:
         await stack.drop_templates()
     return runs
+
+
+class PartitionsAssigned(ConsumerRebalanceListener):
+    """Sets `event` once the consumer has partitions: when a baseline consumer can start."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        pass
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        if assigned:
+            self.event.set()

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -43,7 +42,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib.metadata import version
@@ -56,9 +55,18 @@ from rich.table import Table
 from sqlalchemy.engine import make_url
 
 from bench.common import console, percentile, ratio, ratio_text, repeat_runs, stack_session
+from bench.servers import (
+    RawConnection,
+    Send,
+    Server,
+    cpu_in_use,
+    cpu_seconds,
+    serve,
+    server_env,
+    stop_all,
+)
 from qgov_complaints import SERVICE
 from qgov_shared.db import ensure_database
-from qgov_shared.devstack.embedded import free_port
 from qgov_shared.settings import database_url_for
 from qgov_shared.testing.stack import TestStack
 
@@ -70,26 +78,10 @@ PATH = "/api/v1/complaints"
 HEADERS = {"Content-Type": "application/json"}
 SERVICE_APP = "qgov_complaints.main:create_app"
 BASELINE_APP = "bench.baseline_insert_app:create_app"
-UVICORN = [
-    "--factory",
-    "--host",
-    "127.0.0.1",
-    "--workers",
-    "1",
-    "--loop",
-    "uvloop",
-    "--http",
-    "httptools",
-    "--no-access-log",
-    "--log-level",
-    "warning",
-]
 CREDIT_CODES = ("91350100M000100Y43", "91110000802100433B", "9144030071526726XG")
 REGION_CODE = "440203"
 CATEGORY = "electronics"
-READY_TIMEOUT_S = 90.0
 PUBLISHED_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 15.0
 WRK_MAX_S = 300  # wrk's own -d: the Lua script stops it after N responses, long before this
 
 
@@ -141,101 +133,6 @@ def complaint_bodies(today: date) -> list[bytes]:
 # --- the servers under test -------------------------------------------------------------------
 
 
-_PROCESSES: list[subprocess.Popen] = []
-"""Every server started, so that `main` can stop whatever an interrupted run left behind."""
-
-
-@dataclass(frozen=True)
-class Server:
-    host: str
-    port: int
-    process: subprocess.Popen
-    log_path: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-
-@contextlib.asynccontextmanager
-async def serve(app: str, env: dict[str, str], log_path: Path) -> AsyncIterator[Server]:
-    """`app` under uvicorn in its own process on a free port, until it answers /readyz."""
-    port = free_port()
-    process = _start_uvicorn(app, port, env, log_path)
-    _PROCESSES.append(process)
-    server = Server("127.0.0.1", port, process, log_path)
-    try:
-        await _wait_ready(server)
-        yield server
-    finally:
-        _stop_process(process)
-
-
-def _start_uvicorn(app: str, port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    with log_path.open("ab") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", app, *UVICORN, "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches us only: we stop it, after the measures
-        )
-
-
-async def _wait_ready(server: Server) -> None:
-    deadline = now() + READY_TIMEOUT_S
-    async with httpx.AsyncClient(base_url=server.url, timeout=2.0) as client:
-        while True:
-            if server.process.poll() is not None:
-                raise RuntimeError(f"the server exited at startup:\n{_tail(server.log_path)}")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            if now() > deadline:
-                raise TimeoutError(f"not ready after {READY_TIMEOUT_S}s:\n{_tail(server.log_path)}")
-            await asyncio.sleep(0.1)
-
-
-def _stop_process(process: subprocess.Popen) -> None:
-    """SIGTERM (uvicorn shuts down gracefully, the relay included), then SIGKILL."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    with contextlib.suppress(ValueError):
-        _PROCESSES.remove(process)
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def server_env(stack: TestStack, database: str) -> dict[str, str]:
-    """This environment without any QGOV_ setting of its own, plus the ones for this measure."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("QGOV_")}
-    env.update(
-        QGOV_DATABASE_URL=stack.database_url,
-        QGOV_DATABASE_NAME=database,
-        QGOV_KAFKA_BOOTSTRAP_SERVERS=stack.bootstrap_servers,
-        QGOV_KAFKA_TOPIC_PREFIX=f"b{uuid.uuid4().hex[:10]}.",
-        QGOV_RUN_CONSUMERS="false",
-        QGOV_LOG_LEVEL="WARNING",
-        # One load generator is one client: lift the per-client limit on public filing, so it
-        # is still consulted on every request (its cost counts) but never refuses one.
-        QGOV_PUBLIC_RATE_PER_MINUTE="1e12",
-        QGOV_PUBLIC_RATE_BURST=str(10**12),
-    )
-    return env
-
-
 # --- the load generators ----------------------------------------------------------------------
 
 
@@ -269,10 +166,6 @@ class Options:
     bodies: list[bytes] = field(default_factory=list)
 
 
-Send = Callable[[int], Awaitable[tuple[int, bytes]]]
-"""Send request number i on one connection; its status and body."""
-
-
 async def closed_loop(senders: list[Send], total: int) -> Load:
     """`total` requests from one task per sender, each sending its next request when the last
     is answered (what wrk does with -c connections)."""
@@ -301,72 +194,6 @@ async def closed_loop(senders: list[Send], total: int) -> Load:
         sent=total,
         first_error=failures[0] if failures else "",
     )
-
-
-class RawConnection(asyncio.Protocol):
-    """One keep-alive HTTP/1.1 connection with one request in flight, for a load generator:
-    requests are prebuilt bytes, responses need a Content-Length (uvicorn's always have one)."""
-
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self._buffer = bytearray()
-        self._answer: asyncio.Future[tuple[int, bytes]] | None = None
-
-    @classmethod
-    async def open(cls, host: str, port: int) -> RawConnection:
-        loop = asyncio.get_running_loop()
-        _, connection = await loop.create_connection(cls, host, port)
-        return connection
-
-    def sender(self, requests: list[bytes]) -> Send:
-        def send(index: int) -> Awaitable[tuple[int, bytes]]:
-            return self.request(requests[index % len(requests)])
-
-        return send
-
-    def request(self, data: bytes) -> asyncio.Future[tuple[int, bytes]]:
-        assert self.transport is not None
-        self._answer = asyncio.get_running_loop().create_future()
-        if self.transport.is_closing():
-            self._answer.set_exception(ConnectionError("the server closed the connection"))
-        else:
-            self.transport.write(data)
-        return self._answer
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def data_received(self, data: bytes) -> None:
-        self._buffer += data
-        answer = self._answer
-        end = self._buffer.find(b"\r\n\r\n")
-        if answer is None or answer.done() or end < 0:
-            return
-        status_line, *headers = bytes(self._buffer[:end]).decode("latin-1").split("\r\n")
-        length = next(
-            (
-                int(value)
-                for name, _, value in (h.partition(":") for h in headers)
-                if name.strip().lower() == "content-length"
-            ),
-            None,
-        )
-        if length is None:
-            answer.set_exception(RuntimeError(f"no Content-Length in {status_line!r}"))
-            return
-        if len(self._buffer) < end + 4 + length:
-            return
-        body = bytes(self._buffer[end + 4 : end + 4 + length])
-        del self._buffer[: end + 4 + length]
-        answer.set_result((int(status_line.split(" ", 2)[1]), body))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._answer is not None and not self._answer.done():
-            self._answer.set_exception(ConnectionError(f"connection lost: {exc!r}"))
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
 
 
 def raw_requests(host: str, port: int, bodies: list[bytes]) -> list[bytes]:
@@ -531,14 +358,14 @@ async def load(server: Server, options: Options, work_dir: Path) -> Load:
         warm_up = await closed_loop(senders, options.warmup)
         if warm_up.failed:
             raise RuntimeError(f"{warm_up.failed} warm-up requests failed: {warm_up.first_error}")
-        server_cpu, own_cpu, children_cpu = _cpu_seconds(server.process.pid), *_own_cpu()
+        server_cpu, own_cpu, children_cpu = cpu_seconds(server.process.pid), *_own_cpu()
         started = now()
         if options.generator == "wrk":
             timed = await wrk_load(server.url, options, options.requests, work_dir / "post.lua")
         else:
             timed = await closed_loop(senders, options.requests)
         seconds = now() - started
-        server_used, (own_used, children_used) = _cpu_seconds(server.process.pid), _own_cpu()
+        server_used, (own_used, children_used) = cpu_seconds(server.process.pid), _own_cpu()
         # wrk is our only child that ends while timed; this process only drives the load
         timed.generator_cpu = (own_used - own_cpu + children_used - children_cpu) / seconds
         if server_cpu is not None and server_used is not None:
@@ -550,15 +377,6 @@ async def load(server: Server, options: Options, work_dir: Path) -> Load:
     if timed.failed:
         raise RuntimeError(f"{timed.failed} requests failed; the first: {timed.first_error}")
     return timed
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (Linux), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _own_cpu() -> tuple[float, float]:
@@ -861,24 +679,6 @@ def _generator_cpu(runs: list[dict[str, Any]]) -> str:
     return f"{baseline:.2f} cores during the baseline, {service:.2f} during the service"
 
 
-async def cpu_in_use(seconds: float = 1.0) -> float | None:
-    """The share of all cores busy over `seconds` while we do nothing: other people's work."""
-
-    def sample() -> tuple[int, int] | None:
-        try:
-            fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-        except (OSError, ValueError):
-            return None
-        return sum(fields[:8]), fields[3] + fields[4]  # total, idle + iowait
-
-    first = sample()
-    await asyncio.sleep(seconds)
-    second = sample()
-    if first is None or second is None or second[0] == first[0]:
-        return None
-    return 1 - (second[1] - first[1]) / (second[0] - first[0])
-
-
 async def _measure_all(stack: TestStack, options: Options, work_dir: Path) -> list[dict]:
     async def measure_one(run: int) -> dict:
         busy = await cpu_in_use()  # other work on the machine skews every figure
@@ -889,9 +689,8 @@ async def _measure_all(stack: TestStack, options: Options, work_dir: Path) -> li
 
 def main(argv: list[str] | None = None) -> int:
     options, args = parse_options(argv)
-    stop_servers = lambda: [_stop_process(process) for process in list(_PROCESSES)]  # noqa: E731
     try:
-        with stack_session(args.verbose, on_stop=stop_servers, keep_logs_on_error=True) as (
+        with stack_session(args.verbose, on_stop=stop_all, keep_logs_on_error=True) as (
             stack,
             work_dir,
         ):

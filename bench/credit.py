@@ -37,11 +37,18 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiokafka import ConsumerRebalanceListener
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
-from bench.common import Row, console, percentile, ratio_table, repeat_runs, stack_session
+from bench.common import (
+    PartitionsAssigned,
+    Row,
+    console,
+    percentile,
+    ratio_table,
+    repeat_runs,
+    stack_session,
+)
 from qgov_credit import SERVICE, domain, handlers
 from qgov_credit.handlers import CHINA, Context
 from qgov_credit.main import DOMAIN_TOPICS, INTAKE_GROUP, CreditSettings
@@ -409,22 +416,10 @@ async def produce(settings: CreditSettings, topic: str, events: list[CloudEvent]
         await producer.stop()
 
 
-class _Assigned(ConsumerRebalanceListener):
-    def __init__(self) -> None:
-        self.event = asyncio.Event()
-
-    async def on_partitions_revoked(self, revoked) -> None:
-        pass
-
-    async def on_partitions_assigned(self, assigned) -> None:
-        if assigned:
-            self.event.set()
-
-
 async def raw_consume(settings: CreditSettings, topic: str, expected: int) -> float:
     """(d) the same messages read by a fresh consumer group with getmany, from assignment."""
     consumer = new_consumer(settings, f"bench-raw-{uuid.uuid4().hex[:8]}")
-    listener = _Assigned()
+    listener = PartitionsAssigned()
     consumer.subscribe(topics=[topic], listener=listener)
     await consumer.start()
     try:

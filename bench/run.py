@@ -31,6 +31,7 @@ BENCHMARKS = {
     "backbone": Benchmark("bench.backbone", "outbox relay, consumer, latency vs raw clients"),
     "complaints": Benchmark("bench.complaints", "complaint filing over HTTP vs a bare asyncpg app"),
     "credit": Benchmark("bench.credit", "credit rebuild and event intake at 10k/1M vs raw reads"),
+    "gateway": Benchmark("bench.gateway", "profile reads, feed pages at depth, end-to-end latency"),
 }
 
 _STOP_GRACE_S = 30.0
