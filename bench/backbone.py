@@ -41,7 +41,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.common import (
     PartitionsAssigned,
     Row,
+    bench_parser,
     console,
+    parse_sizes,
     percentile,
     ratio_table,
     repeat_runs,
@@ -622,11 +624,7 @@ QUICK = {"events": 2_000, "runs": 1, "seconds": 1.0}
 
 
 def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.backbone",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("python -m bench.backbone", __doc__)
     add = parser.add_argument
     add("--events", type=int, help="N for the raw produce/consume and the relay (20000)")
     add("--runs", type=int, help="runs to take the median of (3)")
@@ -639,11 +637,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     add("--loop", choices=("uvloop", "asyncio"), default="uvloop", help="event loop (uvloop)")
     add("--json", type=Path, help="also write every figure to this JSON file")
     add("-v", "--verbose", action="store_true", help="log each step")
-    args = parser.parse_args(argv)
-    defaults = QUICK if args.quick else {"events": 20_000, "runs": 3, "seconds": 5.0}
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    args = parse_sizes(parser, argv, QUICK, {"events": 20_000, "runs": 3, "seconds": 5.0})
     if min(args.events, args.runs, args.rate, args.seconds, args.concurrency) <= 0:
         parser.error("sizes, rates and durations must be positive")
     options = Options(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
@@ -148,3 +149,25 @@ class PartitionsAssigned(ConsumerRebalanceListener):
     async def on_partitions_assigned(self, assigned) -> None:
         if assigned:
             self.event.set()
+
+
+def bench_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's command line, its module docstring as the help text."""
+    return argparse.ArgumentParser(
+        prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def parse_sizes(
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    quick: dict[str, object],
+    full: dict[str, object],
+) -> argparse.Namespace:
+    """Parse `argv`; every size not given takes its value from `quick` (with --quick) or
+    `full`, so explicit arguments always win."""
+    args = parser.parse_args(argv)
+    for name, value in (quick if args.quick else full).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args

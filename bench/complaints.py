@@ -54,7 +54,16 @@ import httpx
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
-from bench.common import console, percentile, ratio, ratio_text, repeat_runs, stack_session
+from bench.common import (
+    bench_parser,
+    console,
+    parse_sizes,
+    percentile,
+    ratio,
+    ratio_text,
+    repeat_runs,
+    stack_session,
+)
 from bench.servers import (
     RawConnection,
     Send,
@@ -613,11 +622,7 @@ QUICK = {"requests": 600, "runs": 1, "warmup": 100}
 
 
 def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.complaints",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("python -m bench.complaints", __doc__)
     add = parser.add_argument
     add("--requests", type=int, help="N, timed requests per measure (3000)")
     add("--concurrency", type=int, default=32, help="C, concurrent connections (32)")
@@ -632,11 +637,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     add("--quick", action="store_true", help=f"smaller sizes for a smoke run: {QUICK}")
     add("--json", type=Path, help="also write every figure to this JSON file")
     add("-v", "--verbose", action="store_true", help="log each step")
-    args = parser.parse_args(argv)
-    defaults = QUICK if args.quick else {"requests": 3_000, "runs": 3, "warmup": 300}
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    args = parse_sizes(parser, argv, QUICK, {"requests": 3_000, "runs": 3, "warmup": 300})
     if min(args.requests, args.concurrency, args.runs) <= 0 or args.warmup < 0:
         parser.error("sizes must be positive")
     wrk = shutil.which("wrk")

@@ -43,7 +43,9 @@ from sqlalchemy.engine import make_url
 from bench.common import (
     PartitionsAssigned,
     Row,
+    bench_parser,
     console,
+    parse_sizes,
     percentile,
     ratio_table,
     repeat_runs,
@@ -713,11 +715,7 @@ FULL = {"enterprises": 10_000, "records": 1_000_000, "events": 20_000, "runs": 1
 
 
 def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.credit",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("python -m bench.credit", __doc__)
     add = parser.add_argument
     add("--enterprises", type=int, help="E, enterprises seeded (10000)")
     add("--records", type=int, help="R, credit records seeded over them (1000000)")
@@ -732,10 +730,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     add("--quick", action="store_true", help=f"smaller sizes for a smoke run: {QUICK}")
     add("--json", type=Path, help="also write every figure to this JSON file")
     add("-v", "--verbose", action="store_true", help="log each step")
-    args = parser.parse_args(argv)
-    for name, value in (QUICK if args.quick else FULL).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    args = parse_sizes(parser, argv, QUICK, FULL)
     if min(args.enterprises, args.records, args.events, args.runs, args.rebuild_limit) <= 0:
         parser.error("sizes must be positive")
     options = Options(

@@ -54,7 +54,9 @@ from sqlalchemy.engine import make_url
 from bench.common import (
     PartitionsAssigned,
     Row,
+    bench_parser,
     console,
+    parse_sizes,
     percentile,
     ratio_table,
     repeat_runs,
@@ -1051,11 +1053,7 @@ FULL = {
 
 
 def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.gateway",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("python -m bench.gateway", __doc__)
     add = parser.add_argument
     add("--enterprises", type=int, help="E, enterprise profiles seeded (10000)")
     add("--feed", type=int, help="F, credit changes in the feed; depths 0, F/10, F (1000000)")
@@ -1068,10 +1066,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     add("--quick", action="store_true", help=f"smaller sizes for a smoke run: {QUICK}")
     add("--json", type=Path, help="also write every figure to this JSON file")
     add("-v", "--verbose", action="store_true", help="log each step")
-    args = parser.parse_args(argv)
-    for name, value in (QUICK if args.quick else FULL).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    args = parse_sizes(parser, argv, QUICK, FULL)
     sizes = (args.enterprises, args.feed, args.requests, args.concurrency, args.pages)
     if min(*sizes, args.samples, args.runs) <= 0 or args.warmup < 0 or args.feed < 10:
         parser.error("sizes must be positive (and --feed at least 10)")
