@@ -68,7 +68,7 @@ async def test_rotating_keys_publishes_the_new_key_beside_the_old(stack: TestSta
     async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
         before = (await gateway.client.get("/.well-known/jwks.json")).json()["keys"]
         said = await run(parse(["rotate-keys"]), gateway.runtime.session_factory)
-        gateway.app.state.keyring.loaded_at = float("-inf")  # as if the refresh were due
+        gateway.app.state.dependencies.keyring.loaded_at = float("-inf")  # as if the refresh were due
         after = (await gateway.client.get("/.well-known/jwks.json")).json()["keys"]
     new_kid = said.split()[-1]
     assert [key["kid"] for key in after] == [new_kid, before[0]["kid"]]

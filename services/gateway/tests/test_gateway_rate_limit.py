@@ -43,7 +43,7 @@ async def test_the_third_anonymous_filing_is_refused_at_the_gateway(stack: TestS
             upstream_urls={"credit": f"http://127.0.0.1:{free_port()}"},
         ) as gateway,
     ):
-        gateway.app.state.upstreams.clients["complaints"] = httpx.AsyncClient(
+        gateway.app.state.dependencies.upstreams.clients["complaints"] = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=complaints.app), base_url="http://complaints"
         )
         complaints.app.state.token_verifier = KEYS.verifier()

@@ -75,7 +75,7 @@ async def rotate(gateway: RunningService, now: datetime) -> str:
         kid = await accounts.rotate_keys(session, now)
         await session.commit()
     # The keyring re-reads the database every minute; make "a minute" pass.
-    gateway.app.state.keyring.loaded_at = float("-inf")
+    gateway.app.state.dependencies.keyring.loaded_at = float("-inf")
     return kid
 
 
@@ -361,7 +361,7 @@ async def test_a_restart_keeps_the_existing_signing_key(gateway: RunningService)
     async with gateway.runtime.session_factory() as session:
         await accounts.ensure_signing_key(session, datetime.now(UTC))
         await session.commit()
-    gateway.app.state.keyring.loaded_at = float("-inf")
+    gateway.app.state.dependencies.keyring.loaded_at = float("-inf")
     assert await jwks_kids(gateway) == [kid]
 
 

@@ -180,7 +180,7 @@ async def test_the_gateway_serves_the_platform_document_while_credit_is_down(
             stack, GATEWAY, gateway_app, GatewaySettings, upstream_urls={"credit": closed}
         ) as gateway,
     ):
-        upstreams = gateway.app.state.upstreams
+        upstreams = gateway.app.state.dependencies.upstreams
         upstreams.clients["complaints"] = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=complaints.app), base_url="http://complaints"
         )
@@ -191,7 +191,7 @@ async def test_the_gateway_serves_the_platform_document_while_credit_is_down(
         # Complaints goes down: within the minute its document is still the one fetched.
         upstreams.clients["complaints"] = httpx.AsyncClient(base_url=closed)
         cached = (await gateway.client.get("/openapi.json")).json()
-        gateway.app.state.service_docs.clock = lambda: time.monotonic() + DOC_TTL_S + 1
+        gateway.app.state.dependencies.service_docs.clock = lambda: time.monotonic() + DOC_TTL_S + 1
         expired = (await gateway.client.get("/openapi.json")).json()
 
         page = await gateway.client.get("/docs")

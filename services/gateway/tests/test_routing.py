@@ -50,7 +50,7 @@ async def test_a_citizen_files_and_follows_through_the_gateway_while_credit_is_d
             upstream_urls={"credit": f"http://127.0.0.1:{free_port()}"},
         ) as gateway,
     ):
-        upstreams = gateway.app.state.upstreams
+        upstreams = gateway.app.state.dependencies.upstreams
         upstreams.clients["complaints"] = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=complaints.app), base_url="http://complaints"
         )

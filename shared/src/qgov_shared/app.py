@@ -1,8 +1,13 @@
-"""The composition root every service uses: `create_service_app` wires settings, database,
-outbox relay, consumers, HTTP conventions and telemetry around the service's own routers.
+"""What every service's composition root builds on.
+
+A service's `main.create_app` builds its `Dependencies` once (settings, clock, policy and
+whatever else its routes and handlers need) and hands them to `create_service_app`, which wires
+database, outbox relay, consumers, HTTP conventions and telemetry around the service's routers.
+Routes receive the dependencies by injection (`get_dependencies`, `UnitOfWorkDep`,
+`SessionDep`), never by looking things up on `app.state` themselves.
 
 Nothing is built at import time; the lifespan builds the runtime and tears it down, so tests
-make a fresh app per test with their own settings.
+make a fresh app per test with their own settings and clock.
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.middleware.cors import CORSMiddleware
 
 from qgov_shared.auth import TokenVerifier
+from qgov_shared.clock import Clock, system_clock
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
 from qgov_shared.housekeeping import Retention, keep_tidy
 from qgov_shared.http import health, metrics
 from qgov_shared.http.middleware import BodyRulesMiddleware, RequestContextMiddleware
+from qgov_shared.http.openapi import install_problem_docs
 from qgov_shared.http.problems import install_problem_handlers
+from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.http.security import SecurityHeadersMiddleware, cors_options
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.outbox import OutboxRelay
@@ -38,11 +46,27 @@ log = logging.getLogger(__name__)
 _RESTART_BACKOFF_MAX_S = 5.0
 
 
+@dataclass(frozen=True, kw_only=True)
+class Dependencies:
+    """What a service's composition root builds once and injects into routes and handlers.
+
+    A service subclasses it with its own settings class, policy and helpers. `token_verifier`
+    defaults to the gateway's JWKS at `QGOV_JWKS_URL` (none without it: anonymous callers only).
+    """
+
+    settings: ServiceSettings
+    clock: Clock = system_clock
+    token_verifier: TokenVerifier | None = None
+    rate_limiter: RateLimiter | None = None
+    """The public write endpoints' limiter (`qgov_shared.http.ratelimit.rate_limited`)."""
+
+
 @dataclass
 class Runtime:
     """What a running service holds: built by the lifespan, reachable as `app.state.runtime`."""
 
     settings: ServiceSettings
+    clock: Clock
     engine: AsyncEngine
     session_factory: SessionFactory
     consumers: list[EventConsumer] = field(default_factory=list)
@@ -105,6 +129,19 @@ class Runtime:
     def spawn(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
         self.tasks.append(asyncio.create_task(_supervised(name, work, self.stop), name=name))
 
+    def every(
+        self, name: str, interval_s: float, tick: Callable[[], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Run `tick` now and then every `interval_s` until the service stops."""
+
+        async def repeat() -> None:
+            while not self.stop.is_set():
+                await tick()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), interval_s)
+
+        self.spawn(name, repeat)
+
     async def shutdown(self) -> None:
         self.stop.set()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -112,7 +149,7 @@ class Runtime:
 
 
 def create_service_app(
-    settings: ServiceSettings,
+    dependencies: Dependencies,
     *,
     title: str,
     description: str = "",
@@ -124,11 +161,12 @@ def create_service_app(
 ) -> FastAPI:
     """`openapi_url=None` leaves out FastAPI's /openapi.json, /docs and /redoc, for a service
     that serves its own (the gateway's platform-wide document); `app.openapi()` still works."""
+    settings = dependencies.settings
     subscriptions = list(subscriptions)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = _build_runtime(settings)
+        runtime = _build_runtime(settings, dependencies.clock)
         app.state.runtime = runtime
         runtime.spawn("topics", lambda: _provision_topics(runtime, subscriptions))
         if settings.run_outbox_relay:
@@ -154,11 +192,11 @@ def create_service_app(
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(settings.service_name)
     app = FastAPI(title=title, description=description, lifespan=lifespan, openapi_url=openapi_url)
+    app.state.dependencies = dependencies
     app.state.settings = settings
-    # Services verify tokens against the gateway's published keys; without QGOV_JWKS_URL
-    # (development before the gateway signs anything) they serve anonymous callers only.
-    app.state.token_verifier = TokenVerifier.from_settings(settings) if settings.jwks_url else None
+    app.state.token_verifier = dependencies.token_verifier or _jwks_verifier(dependencies)
     install_problem_handlers(app)
+    install_problem_docs(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
     for router in routers:
@@ -182,9 +220,23 @@ def create_service_app(
     return app
 
 
-def _build_runtime(settings: ServiceSettings) -> Runtime:
+def _jwks_verifier(dependencies: Dependencies) -> TokenVerifier | None:
+    """Services verify tokens against the gateway's published keys; without QGOV_JWKS_URL
+    (development before the gateway signs anything) they serve anonymous callers only."""
+    settings = dependencies.settings
+    if not settings.jwks_url:
+        return None
+    return TokenVerifier.from_settings(settings, clock=dependencies.clock)
+
+
+def _build_runtime(settings: ServiceSettings, clock: Clock) -> Runtime:
     engine = create_engine(settings)
-    return Runtime(settings=settings, engine=engine, session_factory=create_session_factory(engine))
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+    )
 
 
 def _namespaced_pattern(prefix: str, pattern: str | None) -> str | None:
@@ -216,6 +268,16 @@ async def _supervised(
 
 
 # Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool.
+async def get_dependencies(request: Request) -> Any:
+    """The service's `Dependencies`; a service types it with its own subclass:
+    `Annotated[ComplaintsDependencies, Depends(get_dependencies)]`."""
+    return request.app.state.dependencies
+
+
+async def get_clock(request: Request) -> Clock:
+    return request.app.state.dependencies.clock
+
+
 async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
@@ -230,6 +292,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+ClockDep = Annotated[Clock, Depends(get_clock)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

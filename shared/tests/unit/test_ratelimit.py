@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import Depends, FastAPI
 
+from qgov_shared.app import Dependencies
 from qgov_shared.http.problems import install_problem_handlers
 from qgov_shared.http.ratelimit import RateLimiter, rate_limited
 from qgov_shared.settings import ServiceSettings
@@ -47,8 +48,10 @@ def test_an_idle_bucket_refills_no_further_than_the_burst() -> None:
 async def test_the_dependency_answers_429_with_retry_after_per_forwarded_client() -> None:
     app = FastAPI()
     install_problem_handlers(app)
-    app.state.settings = ServiceSettings(trusted_proxies=["127.0.0.1"])
-    app.state.rate_limiter = RateLimiter(per_minute=1, burst=1, clock=FakeClock())
+    app.state.dependencies = Dependencies(
+        settings=ServiceSettings(trusted_proxies=["127.0.0.1"]),
+        rate_limiter=RateLimiter(per_minute=1, burst=1, clock=FakeClock()),
+    )
     app.state.token_verifier = None
 
     @app.post("/file", dependencies=[Depends(rate_limited)])

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, status
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 
 from qgov_complaints import handlers, views
+from qgov_complaints.dependencies import ContextDep
 from qgov_complaints.handlers import Context
 from qgov_complaints.models import EnterpriseResponse, Submission, SubmissionNote
 from qgov_complaints.schemas import (
@@ -30,7 +31,7 @@ from qgov_complaints.schemas import (
     Transfer,
 )
 from qgov_shared.app import UnitOfWorkDep
-from qgov_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from qgov_shared.auth import Principal, Role, require_roles
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep, keyset_page
 from qgov_shared.http.problems import ProblemException
@@ -41,12 +42,6 @@ from qgov_shared.uscc import region_prefix
 TrackingToken = Annotated[str, Header(alias="X-Tracking-Token", min_length=8, max_length=64)]
 
 
-async def context(request: Request, principal: CurrentPrincipal) -> Context:
-    state = request.app.state
-    return Context(policy=state.policy, now=state.clock(), principal=principal)
-
-
-ContextDep = Annotated[Context, Depends(context)]
 Regulator = Annotated[Principal, Depends(require_roles(Role.REGULATOR, Role.ADMIN))]
 Enterprise = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE))]
 

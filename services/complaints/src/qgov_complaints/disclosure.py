@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
-from qgov_complaints.api import ContextDep
+from qgov_complaints.dependencies import ContextDep
 from qgov_complaints.domain import MEDIATION_ENDED, Kind, Status
 from qgov_complaints.models import Submission
 from qgov_shared.app import UnitOfWorkDep

@@ -1,45 +1,46 @@
-"""The complaints service's app factory."""
+"""The complaints service's composition root: settings, clock, policy and the public rate
+limit are built here once and injected into the routes, handlers and the overdue scanner."""
 
 from __future__ import annotations
-
-import asyncio
-import contextlib
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
 from qgov_complaints import api, disclosure, handlers, open311
+from qgov_complaints.dependencies import ComplaintsDependencies, ComplaintsSettings
 from qgov_complaints.handlers import Context
 from qgov_complaints.policy import Policy, load_policy
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import Principal, Role
+from qgov_shared.clock import Clock, system_clock
 from qgov_shared.http.ratelimit import RateLimiter
-from qgov_shared.settings import ServiceSettings
 
-Clock = Callable[[], datetime]
 _SCANNER = Principal(subject="overdue-scanner", role=Role.ADMIN)
-
-
-class ComplaintsSettings(ServiceSettings):
-    service_name: str = "complaints"
-    overdue_scan_interval_s: float = 300.0
 
 
 def create_app(
     settings: ComplaintsSettings | None = None,
     *,
-    clock: Clock | None = None,
+    clock: Clock = system_clock,
     policy: Policy | None = None,
 ) -> FastAPI:
     settings = settings or ComplaintsSettings()
+    deps = ComplaintsDependencies(
+        settings=settings,
+        clock=clock,
+        policy=policy or load_policy(),
+        rate_limiter=RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst),
+    )
 
     async def start_overdue_scanner(app: FastAPI) -> None:
         runtime: Runtime = app.state.runtime
-        runtime.spawn("overdue-scanner", lambda: _scan_for_overdue(app, runtime, settings))
+        runtime.every(
+            "overdue-scanner",
+            settings.overdue_scan_interval_s,
+            lambda: _announce_overdue(runtime, deps),
+        )
 
-    app = create_service_app(
-        settings,
+    return create_service_app(
+        deps,
         title="QGov complaints (12315)",
         description="Complaints (投诉) and reports (举报) from citizens, handled to closure "
         "within the legal working-day limits.",
@@ -54,19 +55,9 @@ def create_app(
         media_types={"": ("application/json",), "/open311/": (open311.FORM_MEDIA_TYPE,)},
         on_startup=start_overdue_scanner,
     )
-    app.state.policy = policy or load_policy()
-    app.state.rate_limiter = RateLimiter(
-        settings.public_rate_per_minute, settings.public_rate_burst
-    )
-    app.state.clock = clock or (lambda: datetime.now(UTC))
-    return app
 
 
-async def _scan_for_overdue(app: FastAPI, runtime: Runtime, settings: ComplaintsSettings) -> None:
-    while not runtime.stop.is_set():
-        async with runtime.unit_of_work() as uow:
-            ctx = Context(app.state.policy, app.state.clock(), _SCANNER)
-            await handlers.announce_overdue(uow, ctx)
-            await uow.commit()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(runtime.stop.wait(), settings.overdue_scan_interval_s)
+async def _announce_overdue(runtime: Runtime, deps: ComplaintsDependencies) -> None:
+    async with runtime.unit_of_work() as uow:
+        await handlers.announce_overdue(uow, Context(deps.policy, deps.clock(), _SCANNER))
+        await uow.commit()

@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import func, or_, select
 
 from qgov_complaints import handlers
-from qgov_complaints.api import ContextDep
+from qgov_complaints.dependencies import ContextDep, PolicyDep
 from qgov_complaints.domain import FINAL, Kind, RuleViolation, Status
 from qgov_complaints.handlers import Context
 from qgov_complaints.models import Submission, SubmissionHistory
@@ -209,16 +209,15 @@ class TokenLookup(BaseModel):
 
 
 @router.get("/services.json", response_model=list[Service])
-async def list_services(request: Request) -> list[Service]:
+async def list_services(policy: PolicyDep) -> list[Service]:
     """One service per complaint category of the 12315 policy."""
-    categories = request.app.state.policy.categories
-    return [_service(code, name) for code, name in categories.items()]
+    return [_service(code, name) for code, name in policy.categories.items()]
 
 
 @router.get("/services/{service_code}.json", response_model=ServiceDefinition)
-async def service_definition(service_code: str, request: Request) -> ServiceDefinition:
+async def service_definition(service_code: str, policy: PolicyDep) -> ServiceDefinition:
     """What a complaint of this category asks, beyond the standard fields."""
-    _check_service_code(service_code, request.app.state.policy, where="path")
+    _check_service_code(service_code, policy, where="path")
     return ServiceDefinition(
         service_code=service_code,
         attributes=[

@@ -214,7 +214,7 @@ class Desk:
         """One run of the overdue scanner at the clock's time."""
         scanner = Principal(subject="test-scanner", role=Role.ADMIN)
         async with self.svc.runtime.unit_of_work() as uow:
-            ctx = handlers.Context(self.svc.app.state.policy, self.clock(), scanner)
+            ctx = handlers.Context(self.svc.app.state.dependencies.policy, self.clock(), scanner)
             announced = await handlers.announce_overdue(uow, ctx)
             await uow.commit()
         return announced

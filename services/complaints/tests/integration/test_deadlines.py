@@ -142,7 +142,7 @@ async def test_old_announced_cases_do_not_hide_newly_overdue_ones(desk: Desk):
     runs = []
     for _ in range(4):
         async with desk.svc.runtime.unit_of_work() as uow:
-            ctx = handlers.Context(desk.svc.app.state.policy, desk.clock(), scanner)
+            ctx = handlers.Context(desk.svc.app.state.dependencies.policy, desk.clock(), scanner)
             runs.append(await handlers.announce_overdue(uow, ctx, limit=1))
             await uow.commit()
     assert runs == [1, 1, 1, 0]

@@ -18,9 +18,8 @@ from sqlalchemy import select
 
 from qgov_complaints.models import Submission
 from qgov_complaints.policy import load_policy
-from qgov_shared.http.ratelimit import RateLimiter
 
-from .conftest import ADDRESS, CODE, COVERED, NAME, PHONE, Desk, Filed, problem
+from .conftest import ADDRESS, CODE, COVERED, NAME, PHONE, Desk, Filed, open_desk, problem
 
 POLICY = load_policy()
 OPEN311 = Path(__file__).parents[4] / ".." / "shared" / "conformance" / "open311" / "schema"
@@ -336,10 +335,10 @@ async def test_a_form_that_is_not_utf8_is_refused(desk: Desk):
     assert "UTF-8" in problem(response, 400)["detail"]
 
 
-async def test_filing_through_open311_is_rate_limited_like_the_api(desk: Desk):
-    desk.svc.app.state.rate_limiter = RateLimiter(per_minute=1, burst=2)
+async def test_filing_through_open311_is_rate_limited_like_the_api(stack, clock):
     bad_form = complaint_form({"service_code": None})
-    answers = [(await post(desk, bad_form)).status_code for _ in range(3)]
+    async with open_desk(stack, clock, public_rate_per_minute=1, public_rate_burst=2) as desk:
+        answers = [(await post(desk, bad_form)).status_code for _ in range(3)]
 
     assert answers == [400, 400, 429]
 

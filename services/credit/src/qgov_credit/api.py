@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import or_, select
 
 from qgov_credit import domain, handlers
+from qgov_credit.dependencies import ContextDep
 from qgov_credit.handlers import Context, EnterpriseNotFound
 from qgov_credit.models import (
     CreditRecord,
@@ -40,12 +41,6 @@ from qgov_shared.http.pagination import Page, PageRequestDep, keyset_page
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import CreditCodeStr, region_prefix
 
-
-async def context(request: Request) -> Context:
-    return Context(rules=request.app.state.rules, now=request.app.state.clock())
-
-
-ContextDep = Annotated[Context, Depends(context)]
 Regulator = Annotated[Principal, Depends(require_roles(Role.REGULATOR, Role.ADMIN))]
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 EnterpriseCaller = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE))]

@@ -154,7 +154,7 @@ class Office:
         return await self.count(GradeChange, GradeChange.credit_code == credit_code)
 
     def context(self) -> handlers.Context:
-        return handlers.Context(rules=self.svc.app.state.rules, now=self.clock())
+        return self.svc.app.state.dependencies.context()
 
     async def take_in(self, event: CloudEvent) -> None:
         """Apply one event as the intake group would, without the broker."""

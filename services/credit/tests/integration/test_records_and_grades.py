@@ -35,7 +35,7 @@ async def test_each_entry_kind_moves_the_score_and_grade_as_the_rules_say(
     fields = {"severity": severity} if severity else {}
     entered = await office.entered(ENTERPRISE, kind, note="2026年第一季度监督抽查", **fields)
 
-    expected_severity = severity or office.svc.app.state.rules.entry_severities[kind]
+    expected_severity = severity or office.svc.app.state.dependencies.rules.entry_severities[kind]
     assert (entered["kind"], entered["severity"]) == (kind, expected_severity)
     assert (entered["effective_on"], entered["public"]) == (TODAY.isoformat(), True)
     assert entered["entered_by"] == "regulator:reg-shaoguan"
@@ -270,10 +270,15 @@ async def test_a_rebuild_from_the_records_agrees_with_the_stored_grades(office: 
 async def test_a_rebuild_under_changed_rules_regrades_and_announces(office: Office, contracts):
     await office.entered(ENTERPRISE, "penalty")  # 85 B
     await office.entered(code(2), "inspection_passed")  # 100 A
-    rules = office.svc.app.state.rules
+    deps = office.svc.app.state.dependencies
+    rules = deps.rules
     harsher = dataclasses.replace(rules.kinds["penalty"], points={"general": -30})
-    office.svc.app.state.rules = dataclasses.replace(
-        rules, version="2026.2", kinds={**rules.kinds, "penalty": harsher}
+    # as if the service restarted with the new rule set
+    office.svc.app.state.dependencies = dataclasses.replace(
+        deps,
+        rules=dataclasses.replace(
+            rules, version="2026.2", kinds={**rules.kinds, "penalty": harsher}
+        ),
     )
 
     response = await office.client.post("/api/v1/credit/rebuild", headers=office.admin)

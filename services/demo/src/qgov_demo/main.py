@@ -1,9 +1,10 @@
-"""The demo service's app factory."""
+"""The demo service's composition root."""
 
 from fastapi import FastAPI
 
 from qgov_demo import api, handlers
-from qgov_shared.app import create_service_app
+from qgov_shared.app import Dependencies, create_service_app
+from qgov_shared.clock import Clock, system_clock
 from qgov_shared.consumer import Subscription
 from qgov_shared.settings import ServiceSettings
 
@@ -14,9 +15,9 @@ class DemoSettings(ServiceSettings):
     service_name: str = "demo"
 
 
-def create_app(settings: DemoSettings | None = None) -> FastAPI:
+def create_app(settings: DemoSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     return create_service_app(
-        settings or DemoSettings(),
+        Dependencies(settings=settings or DemoSettings(), clock=clock),
         title="QGov demo",
         description="A producer/consumer pair that proves the event backbone.",
         routers=[api.router],

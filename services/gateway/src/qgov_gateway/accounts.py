@@ -47,13 +47,22 @@ class AlreadyOnboarded(RuleViolation):
 @dataclass
 class KeyRing:
     """The current signing keys, re-read from the database now and then, so every gateway
-    replica signs with the newest key and publishes every key still in use."""
+    replica signs with the newest key and publishes every key still in use.
 
-    session_factory: SessionFactory
+    Made by the composition root before the database exists; `bind` gives it the runtime's
+    sessions when the service starts."""
+
+    session_factory: SessionFactory | None = None
     keys: list[KeyPair] = field(default_factory=list)
     loaded_at: float = 0.0
 
+    def bind(self, session_factory: SessionFactory) -> None:
+        self.session_factory = session_factory
+        self.keys, self.loaded_at = [], 0.0
+
     async def current(self) -> list[KeyPair]:
+        if self.session_factory is None:
+            raise RuntimeError("the key ring is read before the service started")
         if not self.keys or time.monotonic() - self.loaded_at > _KEYS_FRESH_FOR_S:
             async with self.session_factory() as session:
                 self.keys = await _live_keys(session)

@@ -4,15 +4,15 @@ feed, both read from the gateway's read model."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 
 from qgov_gateway import feed, handlers, views
+from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_gateway.schemas import FeedPage, Grade, Overview, Profile, SourceStatus
-from qgov_shared.app import SessionDep
+from qgov_shared.app import ClockDep, RuntimeDep, SessionDep
 from qgov_shared.auth import CurrentPrincipal, Principal, Role, require_roles
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.regions import RegionCodeStr
@@ -41,12 +41,13 @@ async def profile(credit_code: CreditCodeStr, principal: CurrentPrincipal, sessi
 async def overview(
     principal: Regulator,
     session: SessionDep,
+    clock: ClockDep,
     region: Annotated[RegionCodeStr | None, Query(description="default: all yours")] = None,
 ):
     """Counts by region, grade and complaint category; overdue complaints; open recalls; the
     enterprises whose score fell most in the last 30 days."""
     scopes = scopes_of(principal, [region] if region else [])
-    return {"regions": list(scopes), **await views.overview(session, scopes, datetime.now(UTC))}
+    return {"regions": list(scopes), **await views.overview(session, scopes, clock())}
 
 
 GradeFilter = Annotated[list[Grade] | None, Query(description="only changes to these grades")]
@@ -85,19 +86,19 @@ async def credit_feed(
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def credit_feed_stream(
-    request: Request,
+    runtime: RuntimeDep,
+    deps: GatewayDependenciesDep,
     feed_filter: FeedFilterDep,
     after: CursorStr | None = None,
     last_event_id: Annotated[str | None, Header(pattern=r"^[0-9]{1,18}$")] = None,
 ) -> StreamingResponse:
     """The credit feed as Server-Sent Events (`event: credit.changed`, `id:` the cursor). A
     reconnecting client sends `Last-Event-ID` and resumes where it stopped."""
-    runtime = request.app.state.runtime
     stream = feed.event_stream(
         runtime.session_factory,
         feed_filter,
         int(last_event_id or after or 0),
-        request.app.state.stream_timing,
+        deps.stream_timing,
         runtime.stop,
     )
     return StreamingResponse(

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, status
+from fastapi import APIRouter, Depends, Form, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from qgov_gateway import accounts, handlers
-from qgov_shared.app import UnitOfWorkDep
+from qgov_gateway.dependencies import GatewayDependenciesDep
+from qgov_shared.app import ClockDep, SessionDep, UnitOfWorkDep
 from qgov_shared.auth import Principal, Role, require_roles
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.problems import problem_response
@@ -42,7 +43,8 @@ class Credentials(BaseModel):
 
 @router.post("/oauth/token", response_model=TokenResponse, dependencies=[Depends(rate_limited)])
 async def token(
-    request: Request,
+    deps: GatewayDependenciesDep,
+    session: SessionDep,
     grant_type: Annotated[str, Form()],
     client_id: Annotated[str, Form(max_length=64)],
     client_secret: Annotated[str, Form(max_length=200)],
@@ -50,29 +52,27 @@ async def token(
     """OAuth2 client credentials (RFC 6749 §4.4): a short-lived access token."""
     if grant_type != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "Only client_credentials is served.")
-    state = request.app.state
-    settings = state.settings
-    async with state.runtime.session_factory() as session:
-        try:
-            access_token = await accounts.issue_token(
-                session,
-                state.keyring,
-                client_id,
-                client_secret,
-                issuer=settings.jwt_issuer,
-                audience=settings.jwt_audience,
-                now=datetime.now(UTC),
-                ttl=timedelta(seconds=settings.token_ttl_s),
-            )
-        except accounts.InvalidClient:
-            return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
+    settings = deps.settings
+    try:
+        access_token = await accounts.issue_token(
+            session,
+            deps.keyring,
+            client_id,
+            client_secret,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            now=deps.clock(),
+            ttl=timedelta(seconds=settings.token_ttl_s),
+        )
+    except accounts.InvalidClient:
+        return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
     return TokenResponse(access_token=access_token, expires_in=settings.token_ttl_s)
 
 
 @router.get("/.well-known/jwks.json")
-async def jwks(request: Request) -> JSONResponse:
+async def jwks(deps: GatewayDependenciesDep) -> JSONResponse:
     """The public keys that sign QGov access tokens (every key still in use)."""
-    keys = await request.app.state.keyring.jwks()
+    keys = await deps.keyring.jwks()
     return JSONResponse(keys, headers={"Cache-Control": "public, max-age=60"})
 
 
@@ -83,11 +83,11 @@ async def jwks(request: Request) -> JSONResponse:
     dependencies=[Depends(rate_limited)],
     tags=["enterprises"],
 )
-async def onboard(body: Onboarding, uow: UnitOfWorkDep, key: IdempotencyKeyDep):
+async def onboard(body: Onboarding, uow: UnitOfWorkDep, key: IdempotencyKeyDep, clock: ClockDep):
     """Onboard an enterprise: client credentials bound to its credit code (once per code)."""
 
     async def register(uow) -> Credentials:
-        now = datetime.now(UTC)
+        now = clock()
         client_id, secret = await accounts.onboard_enterprise(
             uow.session, now, body.credit_code, body.name, body.region_code
         )

@@ -1,10 +1,11 @@
-"""The gateway's app factory."""
+"""The gateway's composition root: settings, clock, signing keys, the service clients and the
+feed's timing are built here once and injected into the routes, the read model and the
+webhook dispatcher."""
 
-from datetime import UTC, datetime
+from __future__ import annotations
 
 import httpx
 from fastapi import FastAPI
-from pydantic import Field
 
 from qgov_gateway import (
     accounts,
@@ -17,65 +18,37 @@ from qgov_gateway import (
     webhooks,
     webhooks_api,
 )
+from qgov_gateway.dependencies import GatewayDependencies, GatewaySettings
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import TokenVerifier
+from qgov_shared.clock import Clock, system_clock
 from qgov_shared.consumer import Subscription
 from qgov_shared.http.ratelimit import RateLimiter
-from qgov_shared.settings import Environment, ServiceSettings
+from qgov_shared.settings import Environment
 
 READ_MODEL_GROUP = "gateway.read-model"
 
 
-class GatewaySettings(ServiceSettings):
-    service_name: str = "gateway"
-    token_ttl_s: int = 900
-    upstream_urls: dict[str, str] = Field(
-        default_factory=lambda: {
-            "complaints": "http://127.0.0.1:8001",
-            "credit": "http://127.0.0.1:8002",
-        },
-        description="Where each service answers (JSON object: service -> base URL).",
-    )
-    upstream_timeout_s: float = 10.0
-    feed_poll_interval_s: float = Field(1.0, description="How often a quiet SSE stream looks.")
-    feed_heartbeat_s: float = Field(15.0, description="A comment on a quiet SSE stream this often.")
-    feed_stream_max_s: float = Field(
-        900.0, description="An SSE stream's longest life; the client resumes by Last-Event-ID."
-    )
-    run_webhook_dispatcher: bool = True
-    webhook_poll_interval_s: float = 1.0
-    webhook_retry_base_s: float = Field(5.0, description="The first retry's delay; it doubles.")
-    webhook_retry_cap_s: float = Field(600.0, description="The longest delay between retries.")
-    webhook_timeout_s: float = 10.0
-
-
-def create_app(settings: GatewaySettings | None = None) -> FastAPI:
-    settings = settings or GatewaySettings()
+def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    deps = _compose(settings or GatewaySettings(), clock)
+    settings = deps.settings
 
     async def start_identity(app: FastAPI) -> None:
-        runtime = app.state.runtime
+        runtime: Runtime = app.state.runtime
+        deps.keyring.bind(runtime.session_factory)
         async with runtime.session_factory() as session:
-            now = datetime.now(UTC)
+            now = clock()
             await accounts.ensure_signing_key(session, now)
             if settings.environment is Environment.DEVELOPMENT:
                 secret = settings.demo_secret.get_secret_value()
                 await accounts.seed_demo_regulator(session, now, secret)
             await session.commit()
-        app.state.keyring = accounts.KeyRing(runtime.session_factory)
-        upstreams = routing.Upstreams(
-            routing.upstream_clients(settings.upstream_urls, settings.upstream_timeout_s)
-        )
-        app.state.upstreams = upstreams
-        runtime.spawn("upstreams", lambda: _close_when_stopped(runtime, upstreams))
+        runtime.spawn("upstreams", lambda: _close_when_stopped(runtime, deps.upstreams))
         if settings.run_webhook_dispatcher:
-            runtime.spawn("webhooks", lambda: _dispatch_webhooks(runtime, settings))
-        # The gateway verifies the tokens it signs from its own keys, without an HTTP hop.
-        app.state.token_verifier = TokenVerifier(
-            app.state.keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-        )
+            runtime.spawn("webhooks", lambda: _dispatch_webhooks(runtime, deps))
 
-    app = create_service_app(
-        settings,
+    return create_service_app(
+        deps,
         title="QGov",
         description="The one public entry to QGov, the quality-governance platform.",
         # The catch-all routing comes last: the gateway's own paths answer first.
@@ -98,17 +71,31 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         # /openapi.json and /docs are the whole platform's (platform_docs), not FastAPI's.
         openapi_url=None,
     )
-    app.state.service_docs = platform_docs.ServiceDocs()
-    app.state.stream_timing = feed.StreamTiming(
-        settings.feed_poll_interval_s, settings.feed_heartbeat_s, settings.feed_stream_max_s
-    )
-    app.state.rate_limiter = RateLimiter(
-        settings.public_rate_per_minute, settings.public_rate_burst
-    )
-    return app
 
 
-async def _dispatch_webhooks(runtime: Runtime, settings: GatewaySettings) -> None:
+def _compose(settings: GatewaySettings, clock: Clock) -> GatewayDependencies:
+    keyring = accounts.KeyRing()
+    return GatewayDependencies(
+        settings=settings,
+        clock=clock,
+        # The gateway verifies the tokens it signs from its own keys, without an HTTP hop.
+        token_verifier=TokenVerifier(
+            keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience, clock=clock
+        ),
+        rate_limiter=RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst),
+        keyring=keyring,
+        upstreams=routing.Upstreams(
+            routing.upstream_clients(settings.upstream_urls, settings.upstream_timeout_s)
+        ),
+        service_docs=platform_docs.ServiceDocs(),
+        stream_timing=feed.StreamTiming(
+            settings.feed_poll_interval_s, settings.feed_heartbeat_s, settings.feed_stream_max_s
+        ),
+    )
+
+
+async def _dispatch_webhooks(runtime: Runtime, deps: GatewayDependencies) -> None:
+    settings = deps.settings
     timing = webhooks.DeliveryTiming(
         settings.webhook_poll_interval_s,
         settings.webhook_retry_base_s,

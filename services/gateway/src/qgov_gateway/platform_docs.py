@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_gateway.routing import ROUTES, Upstreams, service_for
 
 log = logging.getLogger(__name__)
@@ -209,11 +210,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/openapi.json")
-async def platform_openapi(request: Request) -> JSONResponse:
-    app = request.app
-    service_docs: ServiceDocs = app.state.service_docs
-    docs, unavailable = await service_docs.collect(app.state.upstreams, set(ROUTES.values()))
-    merged = merge_openapi(app.openapi(), docs, ROUTES)
+async def platform_openapi(request: Request, deps: GatewayDependenciesDep) -> JSONResponse:
+    docs, unavailable = await deps.service_docs.collect(deps.upstreams, set(ROUTES.values()))
+    merged = merge_openapi(request.app.openapi(), docs, ROUTES)
     merged["x-qgov-unavailable"] = unavailable
     return JSONResponse(merged)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import httpx
 from fastapi import APIRouter, Request, Response
 
+from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_shared.auth import CurrentPrincipal
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.http.ratelimit import spend_one
@@ -102,7 +103,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @router.api_route("/open311/v2/{rest:path}", methods=["GET", "POST"])
-async def forward(request: Request, principal: CurrentPrincipal) -> Response:
+async def forward(
+    request: Request, principal: CurrentPrincipal, deps: GatewayDependenciesDep
+) -> Response:
     """Forward the request to the service that owns its path. A token is checked here first
     (the service checks it again), so a made-up one is refused without a hop and cannot dodge
     the limit on anonymous writes."""
@@ -113,7 +116,7 @@ async def forward(request: Request, principal: CurrentPrincipal) -> Response:
         # Keyed by address: anonymous callers have nothing else. With a token, the service
         # limits the verified subject itself.
         spend_one(request)
-    upstreams: Upstreams = request.app.state.upstreams
+    upstreams = deps.upstreams
     breaker = upstreams.breaker(service)
     if not breaker.allows(time.monotonic()):
         raise _unavailable(service)

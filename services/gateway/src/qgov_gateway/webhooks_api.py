@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 from sqlalchemy import select
 
 from qgov_gateway import webhooks
 from qgov_gateway.api import Regulator, scopes_of
+from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_gateway.feed import FeedFilter
 from qgov_gateway.models import WebhookDelivery, WebhookSubscription
-from qgov_shared.app import SessionDep, UnitOfWorkDep
+from qgov_shared.app import ClockDep, SessionDep, UnitOfWorkDep
 from qgov_shared.errors import RuleViolation
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep, keyset_page
@@ -83,14 +84,14 @@ class Replay(BaseModel):
 async def subscribe(
     body: SubscriptionCreate,
     principal: Regulator,
-    request: Request,
+    deps: GatewayDependenciesDep,
     uow: UnitOfWorkDep,
     key: IdempotencyKeyDep,
 ):
     """Register a receiver. Deliveries are POSTs of `{"subscription_id", "items",
     "next_cursor"}` with `QGov-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>`
     under the returned secret; answer 2xx to acknowledge, anything else is retried."""
-    _check_scheme(body.url, request.app.state.settings.environment)
+    _check_scheme(body.url, deps.settings.environment)
     feed_filter = FeedFilter(scopes_of(principal, body.regions), tuple(body.grades))
 
     async def register(uow) -> WebhookSubscription:
@@ -100,7 +101,7 @@ async def subscribe(
             str(body.url),
             feed_filter,
             int(body.after) if body.after is not None else None,
-            datetime.now(UTC),
+            deps.clock(),
         )
 
     def present(subscription: WebhookSubscription) -> NewSubscription:
@@ -134,13 +135,15 @@ async def unsubscribe(subscription_id: int, principal: Regulator, uow: UnitOfWor
 
 
 @router.post("/{subscription_id}/replay", response_model=SubscriptionView)
-async def replay(subscription_id: int, body: Replay, principal: Regulator, uow: UnitOfWorkDep):
+async def replay(
+    subscription_id: int, body: Replay, principal: Regulator, uow: UnitOfWorkDep, clock: ClockDep
+):
     """Deliver again, in order, everything after the given cursor."""
     async with uow:
         subscription = await webhooks.owned(uow.session, principal, subscription_id, lock=True)
         if not subscription.active:
             raise RuleViolation("The subscription was cancelled; register a new one.")
-        webhooks.replay(subscription, int(body.after), datetime.now(UTC))
+        webhooks.replay(subscription, int(body.after), clock())
         await uow.commit()
         return SubscriptionView.of(subscription)
 

@@ -63,15 +63,16 @@ def client_of(request: Request, subject: str, trusted_proxies: frozenset[str]) -
 
 
 async def rate_limited(request: Request, principal: CurrentPrincipal) -> None:
-    """Dependency: spend one of the caller's requests on `app.state.rate_limiter`."""
+    """Dependency: spend one of the caller's requests on the service's rate limiter."""
     spend_one(request, principal.subject)
 
 
 def spend_one(request: Request, subject: str = "") -> None:
-    """Spend one request of the client (`subject`, else its address) on
-    `app.state.rate_limiter`; a 429 problem with `Retry-After` when its bucket is empty."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    proxies = frozenset(request.app.state.settings.trusted_proxies)
+    """Spend one request of the client (`subject`, else its address) on the limiter of the
+    service's `Dependencies`; a 429 problem with `Retry-After` when its bucket is empty."""
+    dependencies = request.app.state.dependencies
+    limiter: RateLimiter = dependencies.rate_limiter
+    proxies = frozenset(dependencies.settings.trusted_proxies)
     wait = limiter.take(client_of(request, subject, proxies))
     if wait:
         raise ProblemException(

@@ -2,7 +2,7 @@
 
 keys = TestKeys()
 app.state.token_verifier = keys.verifier()
-headers = {"Authorization": f"Bearer {keys.mint(role='regulator', regions=['440200'])}"}
+headers = bearer(keys.mint(role="regulator", regions=["440200"]))
 """
 
 from __future__ import annotations
@@ -71,3 +71,8 @@ class TestKeys:
         claims.update(overrides)
         present = {name: value for name, value in claims.items() if value is not None}
         return jwt.encode(present, self.private_key, algorithm="RS256", headers={"kid": self.kid})
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header carrying `token`."""
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,55 @@
+"""What the gateway's composition root (`main.create_app`) builds once and injects into routes
+and handlers: settings, clock, signing keys, the clients of the services behind it, and the
+feed's timing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends
+from pydantic import Field
+
+from qgov_shared.app import Dependencies, get_dependencies
+from qgov_shared.settings import ServiceSettings
+
+if TYPE_CHECKING:  # the route modules that define these import this module
+    from qgov_gateway.accounts import KeyRing
+    from qgov_gateway.feed import StreamTiming
+    from qgov_gateway.platform_docs import ServiceDocs
+    from qgov_gateway.routing import Upstreams
+
+
+class GatewaySettings(ServiceSettings):
+    service_name: str = "gateway"
+    token_ttl_s: int = 900
+    upstream_urls: dict[str, str] = Field(
+        default_factory=lambda: {
+            "complaints": "http://127.0.0.1:8001",
+            "credit": "http://127.0.0.1:8002",
+        },
+        description="Where each service answers (JSON object: service -> base URL).",
+    )
+    upstream_timeout_s: float = 10.0
+    feed_poll_interval_s: float = Field(1.0, description="How often a quiet SSE stream looks.")
+    feed_heartbeat_s: float = Field(15.0, description="A comment on a quiet SSE stream this often.")
+    feed_stream_max_s: float = Field(
+        900.0, description="An SSE stream's longest life; the client resumes by Last-Event-ID."
+    )
+    run_webhook_dispatcher: bool = True
+    webhook_poll_interval_s: float = 1.0
+    webhook_retry_base_s: float = Field(5.0, description="The first retry's delay; it doubles.")
+    webhook_retry_cap_s: float = Field(600.0, description="The longest delay between retries.")
+    webhook_timeout_s: float = 10.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class GatewayDependencies(Dependencies):
+    settings: GatewaySettings
+    keyring: KeyRing
+    upstreams: Upstreams
+    service_docs: ServiceDocs
+    stream_timing: StreamTiming
+
+
+GatewayDependenciesDep = Annotated[GatewayDependencies, Depends(get_dependencies)]
