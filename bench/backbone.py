@@ -29,6 +29,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,12 @@ from bench.common import (
     stack_session,
 )
 from qgov_demo import SERVICE
-from qgov_demo.handlers import PING_RECORDED, SOURCE, apply_ping, record_ping
+from qgov_demo.events import PingRecorded
+from qgov_demo.handlers import apply_ping, record_ping
 from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import create_engine, create_session_factory
-from qgov_shared.envelope import CONTENT_TYPE, CloudEvent, new_event
+from qgov_shared.envelope import CONTENT_TYPE, CloudEvent
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
@@ -474,12 +476,8 @@ async def _at_rate(action: Callable[[int], Awaitable[None]], rate: float, second
 
 def ping_event(ping_id: int, code: str | None = None) -> CloudEvent:
     code = code or CODES[ping_id % len(CODES)]
-    return new_event(
-        PING_RECORDED,
-        source=SOURCE,
-        subject=code,
-        data={"ping_id": ping_id, "credit_code": code, "message": MESSAGE},
-    )
+    recorded = PingRecorded(ping_id=ping_id, credit_code=code, message=MESSAGE)
+    return recorded.event(subject=code, time=datetime.now(UTC))
 
 
 def _headers(event: CloudEvent) -> dict[str, str]:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from qgov_demo import SERVICE, handlers
+from qgov_demo.events import PingRecorded
 from qgov_demo.main import DemoSettings, create_app
 from qgov_shared.consumer import Subscription, is_infrastructure_failure
 from qgov_shared.db import create_session_factory
@@ -104,7 +105,7 @@ async def test_failing_handler_is_retried_then_parked_with_its_effects_rolled_ba
     assert headers["qgov-error-message"] == b"this ping cannot be applied"
     assert headers["qgov-attempts"] == str(max_attempts).encode()
     assert headers["qgov-consumer"] == service.runtime.topic("demo.receipts").encode()
-    assert headers["ce_type"] == handlers.PING_RECORDED.encode()
+    assert headers["ce_type"] == PingRecorded.TYPE.encode()
 
 
 async def test_poison_inside_a_batch_spares_the_rest_of_the_batch(

@@ -81,3 +81,14 @@ def test_the_openapi_documents_are_current() -> None:
         assert json.loads(committed.read_text()) == document, (
             f"{committed} is stale; run `make contracts`"
         )
+
+
+def test_the_event_schemas_are_made_from_the_event_models() -> None:
+    from qgov_shared.devstack.contracts import event_schemas
+
+    for relative, schema in event_schemas().items():
+        committed = REPO / "contracts" / "schemas" / relative
+        assert committed.exists(), f"run `make contracts` to write {committed}"
+        assert json.loads(committed.read_text()) == schema, (
+            f"{committed} differs from its event model; run `make contracts`"
+        )

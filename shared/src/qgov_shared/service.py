@@ -6,9 +6,14 @@ so `qgov up` and `qgov migrate` find every service that is installed, and nothin
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qgov_shared.events import EventData
 
 ENTRY_POINT_GROUP = "qgov.services"
 
@@ -19,10 +24,18 @@ class ServiceSpec:
     port: int
     app_factory: str
     migrations: Path
+    events: str | None = None
+    """`module:attribute` of the tuple of `EventData` models the service publishes."""
 
     @property
     def database_name(self) -> str:
         return f"qgov_{self.name}"
+
+    def event_models(self) -> tuple[type[EventData], ...]:
+        if self.events is None:
+            return ()
+        module, attribute = self.events.split(":")
+        return getattr(importlib.import_module(module), attribute)
 
 
 def installed_services() -> list[ServiceSpec]:

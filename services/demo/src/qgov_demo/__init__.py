@@ -9,4 +9,5 @@ SERVICE = ServiceSpec(
     port=8090,
     app_factory="qgov_demo.main:create_app",
     migrations=Path(__file__).parent / "migrations" / "versions",
+    events="qgov_demo.events:EVENTS",
 )

@@ -3,12 +3,10 @@
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from qgov_demo.events import PingRecorded
 from qgov_demo.models import Ping, PingReceipt
-from qgov_shared.envelope import CloudEvent, new_event
+from qgov_shared.envelope import CloudEvent
 from qgov_shared.uow import UnitOfWork
-
-SOURCE = "/qgov/demo"
-PING_RECORDED = "qgov.demo.ping.recorded.v1"
 
 
 async def record_ping(credit_code: str, message: str, uow: UnitOfWork) -> Ping:
@@ -16,19 +14,13 @@ async def record_ping(credit_code: str, message: str, uow: UnitOfWork) -> Ping:
     uow.session.add(ping)
     await uow.session.flush()
     await uow.session.refresh(ping)
-    uow.publish(
-        new_event(
-            PING_RECORDED,
-            source=SOURCE,
-            subject=credit_code,
-            data={"ping_id": ping.id, "credit_code": credit_code, "message": message},
-        )
-    )
+    recorded = PingRecorded(ping_id=ping.id, credit_code=credit_code, message=message)
+    uow.publish(recorded.event(subject=credit_code, time=ping.created_at))
     return ping
 
 
 async def apply_ping(event: CloudEvent, uow: UnitOfWork) -> None:
-    if event.type != PING_RECORDED:
+    if event.type != PingRecorded.TYPE:
         return
     await uow.session.execute(
         insert(PingReceipt).values(
