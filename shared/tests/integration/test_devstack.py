@@ -1,11 +1,16 @@
 """The embedded dev stack: the broker's lifecycle, clear errors, and the whole platform going
-up, serving, coming down without leftovers and keeping its data across a restart."""
+up, serving, coming down without leftovers and keeping its data across a restart; and `qgov up`
+itself stopping everything it started, however it is stopped."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,7 +28,8 @@ from qgov_shared.devstack.embedded import (
     port_is_free,
     tansu_binary,
 )
-from qgov_shared.devstack.platform import Platform, is_alive, load_parts, readiness
+from qgov_shared.devstack.platform import Part, Platform, load_parts, readiness
+from qgov_shared.devstack.processes import is_alive
 from qgov_shared.testing.stack import wait_for
 
 CREDIT_CODE = "91350100M000100Y43"
@@ -97,3 +103,93 @@ async def test_platform_serves_stops_cleanly_and_keeps_its_data(
 
 async def _all_ready(parts) -> bool:
     return all((await readiness(parts)).values())
+
+
+async def test_qgov_up_leaves_nothing_running_killed_hard_or_ctrl_c_twice(
+    platform_root: Path,
+) -> None:
+    runs: list[subprocess.Popen] = []
+    parts: list[Part] = []
+    try:
+        # Killed hard, its services and broker die with it. PostgreSQL, a daemon of its own,
+        # outlives it until the next run takes it over.
+        runs.append(_start_qgov_up(platform_root))
+        parts = await _when_ready(runs[-1], platform_root)
+        runs[-1].kill()
+        await asyncio.to_thread(runs[-1].wait, 10)
+        children = [part for part in parts if part.name != "postgresql"]
+        await wait_for(_none_alive(children), within=20, what="the children dying with qgov")
+        left_running = _postgres_pid(parts)
+        assert is_alive(left_running)
+
+        runs.append(_start_qgov_up(platform_root))
+        parts = await _when_ready(runs[-1], platform_root)
+        assert _postgres_pid(parts) == left_running
+        os.killpg(runs[-1].pid, signal.SIGINT)  # as a terminal's Ctrl-C: qgov's whole group
+        await _wait_for_output(platform_root, "Stopping QGov")
+        os.killpg(runs[-1].pid, signal.SIGINT)  # the impatient second Ctrl-C, mid-stop
+        assert await asyncio.to_thread(runs[-1].wait, 60) == 0, _output(platform_root)
+    finally:
+        _kill_leftovers(runs, parts)
+    assert {part.name for part in parts} == {"postgresql", "broker (tansu)", "demo"}
+    assert [part.name for part in parts if is_alive(part.pid)] == []
+    assert "Traceback" not in _output(platform_root)
+
+
+def _start_qgov_up(root: Path) -> subprocess.Popen:
+    """The real `qgov up` with the demo service and the broker on free ports, in its own
+    process group as a terminal's foreground job is; its output goes to `root`/qgov.out."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("QGOV_DATABASE_URL", "QGOV_KAFKA_BOOTSTRAP_SERVERS")
+    }  # this test is about the embedded parts
+    ports = ["--port", f"demo={free_port()}", "--port", f"broker={free_port()}"]
+    command = [sys.executable, "-m", "qgov_shared.devstack.cli", "--root", str(root), "up"]
+    command += ["--only", "demo", *ports]
+    with (root / "qgov.out").open("ab") as output:
+        return subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+
+
+async def _when_ready(qgov: subprocess.Popen, root: Path) -> list[Part]:
+    async def recorded_by_this_run() -> bool:
+        assert qgov.poll() is None, f"qgov up exited early:\n{_output(root)}"
+        return load_parts(root)[0] == qgov.pid
+
+    await wait_for(recorded_by_this_run, within=60, what="qgov up recording its parts")
+    _, parts = load_parts(root)
+    await wait_for(lambda: _all_ready(parts), within=60, what="every part ready")
+    return parts
+
+
+async def _wait_for_output(root: Path, text: str) -> None:
+    async def written() -> bool:
+        return text in _output(root)
+
+    await wait_for(written, within=10, what=f"qgov up to say {text!r}")
+
+
+def _output(root: Path) -> str:
+    return (root / "qgov.out").read_text(errors="replace")
+
+
+def _postgres_pid(parts: list[Part]) -> int:
+    return next(part.pid for part in parts if part.name == "postgresql")
+
+
+def _none_alive(parts: list[Part]):
+    async def condition() -> bool:
+        return not any(is_alive(part.pid) for part in parts)
+
+    return condition
+
+
+def _kill_leftovers(runs: list[subprocess.Popen], parts: list[Part]) -> None:
+    """After a failure, leave nothing running on this shared machine."""
+    for pid in [*(run.pid for run in runs), *(part.pid for part in parts)]:
+        if is_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    for run in runs:
+        run.wait()

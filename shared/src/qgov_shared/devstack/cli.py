@@ -1,7 +1,8 @@
 """`qgov`: run the platform on this machine, and migrate a service's database.
 
 qgov up        start PostgreSQL, the broker and every service; a live status table;
-               Ctrl-C stops everything
+               Ctrl-C stops everything (`--only S`, `--port S=PORT`, `--port broker=PORT`
+               start fewer services, or elsewhere)
 qgov status    the parts of a running `qgov up`, and whether each is ready
 qgov down      stop a running `qgov up` from another terminal
 qgov migrate S bring service S's database to its newest schema (uses QGOV_ settings)
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import dataclasses
 import os
 import signal
 import sys
@@ -25,17 +28,19 @@ from sqlalchemy.engine import make_url
 from qgov_shared import migrate
 from qgov_shared.devstack.contracts import write_openapi
 from qgov_shared.devstack.platform import (
+    BROKER_PORT,
     Part,
     Platform,
-    is_alive,
     load_parts,
     readiness,
     stop_supervisor,
 )
-from qgov_shared.service import find_service
+from qgov_shared.devstack.processes import is_alive
+from qgov_shared.service import ServiceSpec, find_service, installed_services
 from qgov_shared.settings import ServiceSettings
 
 _READY_WITHIN_S = 60.0
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 console = Console()
 
 
@@ -50,7 +55,18 @@ def main(argv: list[str] | None = None) -> int:
         help="where data, logs and the state file live (default .qgov)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start the whole platform")
+    up_parser = commands.add_parser("up", help="start the whole platform")
+    up_parser.add_argument(
+        "--only", action="append", metavar="SERVICE", help="start only this service (repeatable)"
+    )
+    up_parser.add_argument(
+        "--port",
+        action="append",
+        default=[],
+        type=_part_port,
+        metavar="PART=PORT",
+        help="serve a service, or the broker (PART `broker`), on another port (repeatable)",
+    )
     commands.add_parser("status", help="show the running platform")
     commands.add_parser("down", help="stop the running platform")
     migrate_parser = commands.add_parser("migrate", help="migrate one service's database")
@@ -73,10 +89,11 @@ def _up(root: Path, args: argparse.Namespace) -> int:
     if pid is not None and pid != os.getpid() and is_alive(pid):
         console.print(f"[red]QGov is already running (pid {pid}); `qgov down` stops it.[/red]")
         return 1
-    platform = Platform(root)
+    ports = dict(args.port)
+    platform = Platform(root, _chosen_services(args.only, ports), ports.pop("broker", BROKER_PORT))
     # Explicitly: a shell starts background jobs with SIGINT ignored, and `qgov down` sends it.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, _begin_stopping)
     try:
         with console.status("starting PostgreSQL, the broker and the services…"):
             platform.up()
@@ -87,10 +104,57 @@ def _up(root: Path, args: argparse.Namespace) -> int:
         console.print(f"[red]QGov could not start: {error}[/red]")
         return 1
     finally:
-        with console.status("stopping…"):
-            platform.down()
-        console.print("QGov stopped; data is kept under", root)
+        # A start that failed stops just as surely. A first stop signal may land right here;
+        # it has made every later one ignored, so nothing can interrupt what follows.
+        with contextlib.suppress(KeyboardInterrupt):
+            _ignore_stop_signals()
+        _stop(platform)
     return 0
+
+
+def _stop(platform: Platform) -> None:
+    console.print("Stopping QGov; Ctrl-C is ignored until every part has stopped.")
+    with console.status("stopping…"):
+        platform.down()
+    console.print("QGov stopped; data is kept under", platform.root)
+
+
+def _begin_stopping(signum: int, frame: object) -> None:
+    """The first SIGINT or SIGTERM (Ctrl-C, `qgov down`, a process manager) stops QGov.
+
+    Later ones are ignored, so nothing cuts the stop short; commands the stop runs (PostgreSQL's
+    pg_ctl, in qgov's process group) inherit the ignoring, so a terminal's repeated Ctrl-C cannot
+    kill them half-way either.
+    """
+    _ignore_stop_signals()
+    raise KeyboardInterrupt
+
+
+def _ignore_stop_signals() -> None:
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _part_port(text: str) -> tuple[str, int]:
+    part, _, port = text.partition("=")
+    if not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected PART=PORT, got {text!r}")
+    return part, int(port)
+
+
+def _chosen_services(only: list[str] | None, ports: dict[str, int]) -> list[ServiceSpec]:
+    """The installed services `--only` names (all without it), moved to their `--port`s."""
+    try:
+        specs = [find_service(name) for name in only] if only else installed_services()
+    except LookupError as error:
+        raise SystemExit(f"qgov up: {error}") from None
+    not_started = ports.keys() - {spec.name for spec in specs} - {"broker"}
+    if not_started:
+        raise SystemExit(f"qgov up: --port names parts it does not start: {sorted(not_started)}")
+    return sorted(
+        (dataclasses.replace(spec, port=ports.get(spec.name, spec.port)) for spec in specs),
+        key=lambda spec: spec.port,
+    )
 
 
 def _watch(parts: list[Part]) -> None:
@@ -163,11 +227,6 @@ def _openapi(root: Path, args: argparse.Namespace) -> int:
     for path in write_openapi(Path("contracts") / "openapi"):
         console.print(f"wrote {path}")
     return 0
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (e.g. from `qgov down` or a process manager) stops like Ctrl-C."""
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

