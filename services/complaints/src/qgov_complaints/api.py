@@ -36,6 +36,7 @@ from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep, keyset_page
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.http.ratelimit import rate_limited
+from qgov_shared.ids import RowId
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import region_prefix
 
@@ -185,7 +186,7 @@ async def due_soon(
 
 @regulators.get("/{submission_id}", response_model=SubmissionDetail)
 async def show(
-    submission_id: int, principal: Regulator, ctx: ContextDep, uow: UnitOfWorkDep
+    submission_id: RowId, principal: Regulator, ctx: ContextDep, uow: UnitOfWorkDep
 ) -> SubmissionDetail:
     """The whole submission; personal data unmasked for the regulator handling it."""
     async with uow:
@@ -208,7 +209,7 @@ async def _step(
 
 @regulators.post("/{submission_id}/decision", response_model=SubmissionDetail)
 async def decide(
-    submission_id: int,
+    submission_id: RowId,
     body: Decision,
     principal: Regulator,
     ctx: ContextDep,
@@ -227,7 +228,7 @@ async def decide(
 
 @regulators.post("/{submission_id}/mediation/start", response_model=SubmissionDetail)
 async def start_mediation(
-    submission_id: int,
+    submission_id: RowId,
     principal: Regulator,
     ctx: ContextDep,
     uow: UnitOfWorkDep,
@@ -239,7 +240,7 @@ async def start_mediation(
 
 @regulators.post("/{submission_id}/mediation/outcome", response_model=SubmissionDetail)
 async def end_mediation(
-    submission_id: int,
+    submission_id: RowId,
     body: MediationOutcome,
     principal: Regulator,
     ctx: ContextDep,
@@ -259,7 +260,7 @@ async def end_mediation(
 
 @regulators.post("/{submission_id}/close", response_model=SubmissionDetail)
 async def close(
-    submission_id: int,
+    submission_id: RowId,
     principal: Regulator,
     ctx: ContextDep,
     uow: UnitOfWorkDep,
@@ -271,7 +272,7 @@ async def close(
 
 @regulators.post("/{submission_id}/verification", response_model=SubmissionDetail)
 async def begin_verification(
-    submission_id: int,
+    submission_id: RowId,
     principal: Regulator,
     ctx: ContextDep,
     uow: UnitOfWorkDep,
@@ -285,7 +286,7 @@ async def begin_verification(
 
 @regulators.post("/{submission_id}/extension", response_model=SubmissionDetail)
 async def extend(
-    submission_id: int,
+    submission_id: RowId,
     body: Extension,
     principal: Regulator,
     ctx: ContextDep,
@@ -300,7 +301,7 @@ async def extend(
 
 @regulators.post("/{submission_id}/report-decision", response_model=SubmissionDetail)
 async def decide_report(
-    submission_id: int,
+    submission_id: RowId,
     body: ReportDecision,
     principal: Regulator,
     ctx: ContextDep,
@@ -318,7 +319,7 @@ async def decide_report(
 
 @regulators.post("/{submission_id}/transfer", response_model=SubmissionDetail)
 async def transfer(
-    submission_id: int,
+    submission_id: RowId,
     body: Transfer,
     principal: Regulator,
     ctx: ContextDep,
@@ -338,7 +339,7 @@ async def transfer(
     "/{submission_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteView
 )
 async def add_note(
-    submission_id: int,
+    submission_id: RowId,
     body: NoteCreate,
     principal: Regulator,
     ctx: ContextDep,
@@ -381,7 +382,7 @@ async def my_complaints(
 
 @enterprises.get("/{submission_id}", response_model=SubmissionDetail)
 async def my_complaint(
-    submission_id: int, principal: Enterprise, ctx: ContextDep, uow: UnitOfWorkDep
+    submission_id: RowId, principal: Enterprise, ctx: ContextDep, uow: UnitOfWorkDep
 ) -> SubmissionDetail:
     """One complaint about your enterprise; the complainant's personal data is masked."""
     async with uow:
@@ -401,7 +402,7 @@ async def my_complaint(
     response_model=SubmissionDetail,
 )
 async def answer(
-    submission_id: int,
+    submission_id: RowId,
     body: ResponseCreate,
     principal: Enterprise,
     ctx: ContextDep,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Numeric, func
+from sqlalchemy import BigInteger, Column, DateTime, Numeric, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -17,7 +17,7 @@ class Submission(SQLModel, table=True):
 
     __tablename__ = "submissions"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     tracking_number: str = Field(max_length=24, unique=True)
     token_hash: str = Field(max_length=64)
     kind: str = Field(max_length=16)
@@ -77,8 +77,8 @@ class SubmissionHistory(SQLModel, table=True):
 
     __tablename__ = "submission_history"
 
-    id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submissions.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    submission_id: int = Field(foreign_key="submissions.id", index=True, sa_type=BigInteger)
     at: datetime = Field(sa_type=DateTime(timezone=True))
     actor: str = Field(max_length=200)
     action: str = Field(max_length=40)
@@ -92,8 +92,8 @@ class SubmissionNote(SQLModel, table=True):
 
     __tablename__ = "submission_notes"
 
-    id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submissions.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    submission_id: int = Field(foreign_key="submissions.id", index=True, sa_type=BigInteger)
     at: datetime = Field(sa_type=DateTime(timezone=True))
     author: str = Field(max_length=200)
     text: str = Field(max_length=2000)
@@ -104,8 +104,8 @@ class EnterpriseResponse(SQLModel, table=True):
 
     __tablename__ = "enterprise_responses"
 
-    id: int | None = Field(default=None, primary_key=True)
-    submission_id: int = Field(foreign_key="submissions.id", index=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
+    submission_id: int = Field(foreign_key="submissions.id", index=True, sa_type=BigInteger)
     at: datetime = Field(sa_type=DateTime(timezone=True))
     credit_code: str = Field(max_length=18)
     kind: str = Field(max_length=24)

@@ -38,6 +38,7 @@ from qgov_shared.app import UnitOfWorkDep
 from qgov_shared.auth import Principal, Role, require_roles
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep, keyset_page
+from qgov_shared.ids import RowId
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import CreditCodeStr, region_prefix
 
@@ -258,7 +259,7 @@ async def repair_applications(
 
 @router.post("/repairs/{application_id}/decision", response_model=RepairView)
 async def decide_repair(
-    application_id: int,
+    application_id: RowId,
     body: RepairDecision,
     principal: Regulator,
     ctx: ContextDep,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import BigInteger, Column, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -33,7 +33,7 @@ class CreditRecord(SQLModel, table=True):
 
     __tablename__ = "credit_records"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     credit_code: str = Field(max_length=18, index=True)
     kind: str = Field(max_length=40)
     severity: str = Field(max_length=20)
@@ -51,7 +51,7 @@ class GradeChange(SQLModel, table=True):
 
     __tablename__ = "grade_changes"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     credit_code: str = Field(max_length=18, index=True)
     changed_at: datetime = Field(sa_type=DateTime(timezone=True))
     assessed_on: date
@@ -83,11 +83,11 @@ class Listing(SQLModel, table=True):
 
     __tablename__ = "listings"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     credit_code: str = Field(max_length=18, index=True)
     listed_on: date
     reason: str = Field(max_length=60)
-    trigger_record_id: int
+    trigger_record_id: int = Field(sa_type=BigInteger)
     earliest_delisting_on: date
     delisted_on: date | None = None
 
@@ -97,11 +97,11 @@ class RepairApplication(SQLModel, table=True):
 
     __tablename__ = "repair_applications"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
     credit_code: str = Field(max_length=18, index=True)
     target: str = Field(max_length=20)  # listing | penalty_publicity
-    listing_id: int | None = None
-    record_id: int | None = None
+    listing_id: int | None = Field(default=None, sa_type=BigInteger)
+    record_id: int | None = Field(default=None, sa_type=BigInteger)
     pledge: str = Field(max_length=2000)
     correction: str = Field(max_length=4000)
     applied_at: datetime = Field(sa_type=DateTime(timezone=True))

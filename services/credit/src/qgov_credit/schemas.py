@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from qgov_shared.ids import RowId
 from qgov_shared.regions import RegionCodeStr
 from qgov_shared.uscc import CreditCodeStr
 
@@ -138,7 +139,7 @@ class RepairCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     target: Literal["listing", "penalty_publicity"]
-    record_id: int | None = Field(None, description="the penalty, for penalty_publicity")
+    record_id: RowId | None = Field(None, description="the penalty, for penalty_publicity")
     pledge: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
     ] = Field(description="信用承诺书: the enterprise's good-faith pledge")
