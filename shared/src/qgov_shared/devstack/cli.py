@@ -26,7 +26,7 @@ from rich.table import Table
 from sqlalchemy.engine import make_url
 
 from qgov_shared import migrate
-from qgov_shared.devstack.contracts import write_openapi
+from qgov_shared.devstack.contracts import write_event_schemas, write_openapi
 from qgov_shared.devstack.platform import (
     BROKER_PORT,
     Part,
@@ -71,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("down", help="stop the running platform")
     migrate_parser = commands.add_parser("migrate", help="migrate one service's database")
     migrate_parser.add_argument("service")
-    commands.add_parser("openapi", help="write contracts/openapi/<service>.json")
+    commands.add_parser(
+        "openapi", help="write contracts/openapi/<service>.json and the event schemas"
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     command = {
@@ -224,7 +226,11 @@ def _migrate(root: Path, args: argparse.Namespace) -> int:
 
 
 def _openapi(root: Path, args: argparse.Namespace) -> int:
-    for path in write_openapi(Path("contracts") / "openapi"):
+    contracts = Path("contracts")
+    for path in [
+        *write_openapi(contracts / "openapi"),
+        *write_event_schemas(contracts / "schemas"),
+    ]:
         console.print(f"wrote {path}")
     return 0
 
