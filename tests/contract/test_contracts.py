@@ -10,15 +10,17 @@ import jsonschema
 import pytest
 
 from qgov_shared.envelope import new_event, schema_uri
+from qgov_shared.testing.conformance import conformance_path
 from qgov_shared.testing.contracts import Contracts, ContractViolation
 
 REPO = Path(__file__).resolve().parents[2]
-CONFORMANCE = REPO.parent / "shared" / "conformance"
 
 
 def test_asyncapi_document_conforms_to_asyncapi_3(contracts: Contracts) -> None:
     # SOURCE.md: the bundled schema without $ids validates standalone, with Draft 7.
-    schema = json.loads((CONFORMANCE / "asyncapi/schema/3.0.0-without-$id.json").read_text())
+    schema = json.loads(
+        conformance_path("asyncapi", "schema", "3.0.0-without-$id.json").read_text()
+    )
     errors = [
         error.message
         for error in jsonschema.Draft7Validator(schema).iter_errors(contracts.asyncapi)
@@ -60,7 +62,7 @@ def test_a_conforming_event_passes_and_a_broken_one_is_caught(contracts: Contrac
     )
     contracts.check(good)
 
-    cloudevents = json.loads((CONFORMANCE / "cloudevents/cloudevents.json").read_text())
+    cloudevents = json.loads(conformance_path("cloudevents", "cloudevents.json").read_text())
     jsonschema.Draft7Validator(cloudevents).validate(json.loads(good.to_json()))
 
     broken = json.loads(good.to_json())

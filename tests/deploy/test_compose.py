@@ -13,12 +13,11 @@ import pytest
 import yaml
 
 from qgov_shared.settings import DEFAULT_DEMO_SECRET, Environment, ServiceSettings
+from qgov_shared.testing.conformance import conformance_path
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = "deploy/docker/service.Dockerfile"
-# Read-only reference material checked out beside the repository (see its SOURCE.md).
-SCHEMAS = ROOT.parent / "shared" / "conformance" / "compose"
 
 
 def workspace_services() -> list[str]:
@@ -76,7 +75,8 @@ def environment(service: dict, env: dict[str, str] | None = None) -> dict[str, s
     ],
 )
 def test_compose_file_matches_the_compose_specification(schema_file, validator) -> None:
-    schema = json.loads((SCHEMAS / schema_file).read_text())
+    # Read-only reference material beside the repository (see its SOURCE.md).
+    schema = json.loads(conformance_path("compose", schema_file).read_text())
     validator.check_schema(schema)
     errors = [
         f"{'/'.join(map(str, error.absolute_path))}: {error.message}"

@@ -2,7 +2,6 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,13 +10,10 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from pydantic import ValidationError
 
 from qgov_shared.envelope import CONTENT_TYPE, CloudEvent, new_event, schema_uri, topic_for
+from qgov_shared.testing.conformance import conformance_path
 
 PING_RECORDED = "qgov.demo.ping.recorded.v1"
 CREDIT_CODE = "91350100M000100Y43"
-REPO_ROOT = Path(__file__).resolve().parents[3]
-CLOUDEVENTS_SCHEMA = (
-    REPO_ROOT.parent / "shared" / "conformance" / "cloudevents" / "cloudevents.json"
-)
 
 # RFC 3339 `date-time` (section 5.6), the profile CloudEvents asks for.
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
@@ -53,7 +49,7 @@ def _format_checker() -> FormatChecker:
 
 @pytest.fixture(scope="module")
 def cloudevents_validator() -> Draft7Validator:
-    schema = json.loads(CLOUDEVENTS_SCHEMA.read_text())
+    schema = json.loads(conformance_path("cloudevents", "cloudevents.json").read_text())
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     Draft7Validator.check_schema(schema)
     return Draft7Validator(schema, format_checker=_format_checker())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,11 +17,11 @@ from sqlalchemy import select
 
 from qgov_complaints.models import Submission
 from qgov_complaints.policy import load_policy
+from qgov_shared.testing.conformance import conformance_path
 
 from .conftest import ADDRESS, CODE, COVERED, NAME, PHONE, Desk, Filed, open_desk, problem
 
 POLICY = load_policy()
-OPEN311 = Path(__file__).parents[4] / ".." / "shared" / "conformance" / "open311" / "schema"
 BASE = "/open311/v2"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
@@ -119,9 +118,8 @@ def query_parameters(body: dict[str, Any]) -> list[str]:
 def schemas() -> dict[str, Draft4Validator]:
     """A validator per GeoReport v2 schema; `services.json` and `requests.json` refer to their
     siblings by file name."""
-    if not OPEN311.is_dir():
-        pytest.skip(f"the Open311 conformance schemas are not at {OPEN311.resolve()}")
-    documents = {path.name: json.loads(path.read_text()) for path in OPEN311.glob("*.json")}
+    folder = conformance_path("open311", "schema")
+    documents = {path.name: json.loads(path.read_text()) for path in folder.glob("*.json")}
     registry = Registry().with_resources(
         (name, Resource.from_contents(document, default_specification=DRAFT4))
         for name, document in documents.items()
