@@ -32,6 +32,10 @@ def _app() -> FastAPI:
     async def thing(thing_id: int, caller: CurrentPrincipal) -> dict[str, str]:
         return {}
 
+    @router.get("/lookups", responses={404: {"description": "no such thing as the query names"}})
+    async def lookup(name: str) -> dict[str, str]:
+        return {}
+
     @router.post("/notes", dependencies=[Depends(rate_limited)])
     async def note(body: Note, admin: Admin, key: IdempotencyKeyDep) -> dict[str, str]:
         return {}
@@ -55,6 +59,14 @@ def test_each_operation_documents_the_problems_its_route_can_answer() -> None:
     assert _statuses(document, "/v1/notes", "post") == [
         "200", "400", "401", "403", "409", "413", "415", "422", "429", "503"
     ]  # fmt: skip
+
+
+def test_a_refusal_a_route_declares_itself_is_a_problem_document_too() -> None:
+    document = _app().openapi()
+    assert _statuses(document, "/v1/lookups", "get") == ["200", "404", "422"]
+    declared = document["paths"]["/v1/lookups"]["get"]["responses"]["404"]
+    assert declared["description"] == "no such thing as the query names"
+    assert list(declared["content"]) == [PROBLEM_JSON]
 
 
 def test_refusals_are_problem_documents_and_fastapis_error_shape_is_gone() -> None:

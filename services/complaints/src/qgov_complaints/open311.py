@@ -54,7 +54,12 @@ GROUP = "12315"
 MAX_REQUESTS = 1000  # the specification's response volume: 90 days or 1000 requests
 MAX_WINDOW = timedelta(days=90)
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+# The specification answers a request it cannot take with 400, whatever part is malformed.
+router = APIRouter(
+    prefix="/open311/v2",
+    tags=["open311"],
+    responses={400: {"description": "A malformed form, query or path, as GeoReport v2 says"}},
+)
 
 
 # --- what the service definitions ask --------------------------------------------------------
@@ -312,6 +317,7 @@ class Filing:
     status_code=status.HTTP_201_CREATED,
     response_model=list[PostedRequest],
     dependencies=[Depends(rate_limited)],  # anyone may file: the same limit as /complaints
+    responses={404: {"description": "No service with the form's service_code"}},
     openapi_extra={"requestBody": {"content": {FORM_MEDIA_TYPE: {"schema": _FORM_SCHEMA}}}},
 )
 async def post_request(

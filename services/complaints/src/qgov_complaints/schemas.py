@@ -205,14 +205,18 @@ class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["accept", "reject"]
-    ground: str | None = Field(None, description="required to reject: a code of 第十六条")
+    ground: str | None = Field(
+        None, max_length=40, description="required to reject: a code of 第十六条"
+    )
 
 
 class MediationOutcome(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Literal["mediated", "mediation_failed", "terminated"]
-    reason: str | None = Field(None, description="required to terminate: a code of 第二十六条")
+    reason: str | None = Field(
+        None, max_length=40, description="required to terminate: a code of 第二十六条"
+    )
     agreement: Annotated[Text, Field(max_length=2000)] | None = None
 
 

@@ -54,7 +54,12 @@ FileReader = Annotated[
 router = APIRouter(prefix="/api/v1/credit", tags=["credit"])
 
 
-@router.post("/records", status_code=status.HTTP_201_CREATED, response_model=RecordView)
+@router.post(
+    "/records",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RecordView,
+    responses={404: {"description": "No such enterprise in your regions"}},
+)
 async def enter_record(
     body: RecordCreate,
     principal: Regulator,

@@ -22,7 +22,16 @@ async def healthz(request: Request) -> dict[str, str]:
     return {"status": "ok", "service": request.app.state.settings.service_name}
 
 
-@router.get("/readyz", summary="The database and the broker are reachable")
+@router.get(
+    "/readyz",
+    summary="The database and the broker are reachable",
+    responses={
+        503: {
+            "description": "Not ready: the checks say which part does not answer",
+            "content": {"application/json": {}},
+        }
+    },
+)
 async def readyz(request: Request) -> JSONResponse:
     runtime = request.app.state.runtime
     checks = {

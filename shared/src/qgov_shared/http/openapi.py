@@ -5,7 +5,7 @@ with RFC 9457 problem documents (`problems.py`). `install_problem_docs` makes an
 document list, for each operation, the problem answers it can give, read from what the route
 depends on and takes, so a new route is documented by the same rules:
 
-- 422: it takes parameters or a body, which may be invalid;
+- 422: it takes parameters or a body, which may be invalid; 400: its body may not parse;
 - 413 and 415: the method carries a body, which may be too large or of a type not accepted;
 - 401 and 503: it reads the caller's token, which may be refused or, with the signing keys
   out of reach, not verifiable yet; 403: it admits only some roles;
@@ -13,10 +13,14 @@ depends on and takes, so a new route is documented by the same rules:
 - 400 and 409: it takes an Idempotency-Key, which may be malformed or reused for another body;
 - 404: a path parameter names something that may not exist (or that the caller may not see);
 - 409: a write may not be allowed in the current state.
+
+What only a route knows (a form field naming something that does not exist) it declares with
+FastAPI's `responses=`; an error response declared without content is a problem document too.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
@@ -112,6 +116,8 @@ def problem_statuses(route: RouteContext, method: str, operation: Doc) -> set[in
     statuses: set[int] = set()
     if parameters or "requestBody" in operation:
         statuses.add(422)
+    if "requestBody" in operation:
+        statuses.add(400)
     if method in _BODY_METHODS:
         statuses |= {413, 415}
     if operation.get("security"):
@@ -129,21 +135,26 @@ def problem_statuses(route: RouteContext, method: str, operation: Doc) -> set[in
     return statuses
 
 
-def problem_response(status: int) -> Doc:
-    """An OpenAPI response: a problem document with this status."""
-    return {
-        "description": HTTPStatus(status).phrase,
-        "content": {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}},
-    }
+_PROBLEM_CONTENT: Doc = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}
 
 
 def _document(operation: Doc, statuses: set[int]) -> None:
     responses = operation.setdefault("responses", {})
+    for status, response in responses.items():
+        if _is_error(status) and "content" not in response:
+            response["content"] = copy.deepcopy(_PROBLEM_CONTENT)
     for status in sorted(statuses):
         documented = responses.get(str(status))
         if documented is None or _is_fastapi_validation_error(documented):
-            responses[str(status)] = problem_response(status)
+            responses[str(status)] = {
+                "description": HTTPStatus(status).phrase,
+                "content": copy.deepcopy(_PROBLEM_CONTENT),
+            }
     operation["responses"] = dict(sorted(responses.items()))
+
+
+def _is_error(status: str) -> bool:
+    return status.isdigit() and int(status) >= 400
 
 
 def _is_fastapi_validation_error(response: Doc) -> bool:
