@@ -55,7 +55,7 @@ from qgov_credit import SERVICE, domain, handlers
 from qgov_credit.handlers import CHINA, Context
 from qgov_credit.main import DOMAIN_TOPICS, INTAKE_GROUP, CreditSettings
 from qgov_credit.models import Enterprise, Listing
-from qgov_credit.rules import RuleSet, load_rules
+from qgov_credit.policy import CreditPolicy, load_policy
 from qgov_shared.app import Runtime
 from qgov_shared.consumer import Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
@@ -73,7 +73,7 @@ YEARS_OF_RECORDS = 3
 REGIONS = ("440203", "440204", "440303", "440106", "110105", "310115", "330106", "510107")
 INDUSTRIES = ("food", "electronics", "textiles", "machinery", "drugs", "special_equipment", None)
 # How common each kind of record is: mostly inspections passed and complaints, rarely a
-# penalty; kinds the rules add later get weight 1. At the default sizes the grades come out
+# penalty; kinds the policy adds later get weight 1. At the default sizes the grades come out
 # about A 58%, B 18%, C 10%, D 14%, with ~3% of enterprises on the serious-violation list.
 KIND_WEIGHTS = {
     "inspection_passed": 35.0,
@@ -125,16 +125,16 @@ class Seeded:
 
 
 async def seed(
-    dsn: str, sessions: SessionFactory, options: Options, rules: RuleSet, at: datetime
+    dsn: str, sessions: SessionFactory, options: Options, policy: CreditPolicy, at: datetime
 ) -> Seeded:
     """E enterprises as freshly opened files (base score, no assessment yet) and R records
     spread over them and over the last three years, in arrival order, COPYed in; the
-    enterprises whose records list them (the rules' listing triggers in the last year) listed."""
+    enterprises whose records list them (the policy's listing triggers in the last year) listed."""
     started = now()
     rng = random.Random(SEED)
     today = at.astimezone(CHINA).date()
     codes = [credit_code(n) for n in range(options.enterprises)]
-    fresh = domain.assess([], today, rules)
+    fresh = domain.assess([], today, policy)
     founded = at - timedelta(days=365 * YEARS_OF_RECORDS + 30)
     enterprises = [
         (
@@ -157,18 +157,18 @@ async def seed(
     # table holds records in the order they would have arrived (one file spread over the heap).
     weights = [rng.lognormvariate(0.0, RECORDS_SPREAD) for _ in codes]
     owners = rng.choices(range(options.enterprises), weights, k=options.records)
-    kinds = list(rules.kinds)
+    kinds = list(policy.kinds)
     kind_of = rng.choices(kinds, [KIND_WEIGHTS.get(k, 1.0) for k in kinds], k=options.records)
     days = 365 * YEARS_OF_RECORDS
     ages = sorted((rng.randrange(days) for _ in range(options.records)), reverse=True)
-    sources = _sources(rules)
-    triggers = rules.listing.kinds | {rules.listing.repeated_kind}
+    sources = _sources(policy)
+    triggers = policy.listing.kinds | {policy.listing.repeated_kind}
     trigger_records: dict[int, list[domain.Record]] = defaultdict(list)
 
     def rows() -> Iterator[tuple]:
         for index, (owner, kind, age) in enumerate(zip(owners, kind_of, ages, strict=True)):
             effective_on = today - timedelta(days=age)
-            severity = _severity(kind, rules, rng)
+            severity = _severity(kind, policy, rng)
             event_type, entered_by = sources[kind]
             event_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if event_type else None
             arrived = datetime.combine(effective_on, clock_time(10), CHINA) + timedelta(
@@ -181,7 +181,7 @@ async def seed(
                 kind,
                 severity,
                 effective_on,
-                rules.kinds[kind].public,
+                policy.kinds[kind].public,
                 None,
                 event_id,
                 event_type,
@@ -227,7 +227,7 @@ async def seed(
         )
         copy_seconds = now() - copy_started
         # The listings in force, through the model (its defaults), and the flag they set.
-        listings = _listings(trigger_records, codes, rules, today)
+        listings = _listings(trigger_records, codes, policy, today)
         trigger_ids = {
             tuple(row[:3]): row[3]
             for row in await connection.fetch(
@@ -268,47 +268,47 @@ async def seed(
     )
 
 
-def _sources(rules: RuleSet) -> dict[str, tuple[str | None, str | None]]:
+def _sources(policy: CreditPolicy) -> dict[str, tuple[str | None, str | None]]:
     """Where a record of each kind comes from: an event type (intake) or a regulator."""
-    by_event = {rule.kind: rule.event for rule in reversed(rules.intake)}
+    by_event = {rule.kind: rule.event for rule in reversed(policy.intake)}
     return {
         kind: (by_event.get(kind), None if kind in by_event else "regulator:reg-bench")
-        for kind in rules.kinds
+        for kind in policy.kinds
     }
 
 
-def _severity(kind: str, rules: RuleSet, rng: random.Random) -> str:
+def _severity(kind: str, policy: CreditPolicy, rng: random.Random) -> str:
     """The kind's usual severity (its intake or entry one); now and then its other one."""
-    default = rules.entry_severities.get(kind) or next(
-        (rule.severity for rule in rules.intake if rule.kind == kind),
-        next(iter(rules.kinds[kind].points)),
+    default = policy.entry_severities.get(kind) or next(
+        (rule.severity for rule in policy.intake if rule.kind == kind),
+        next(iter(policy.kinds[kind].points)),
     )
-    others = [s for s in rules.kinds[kind].points if s != default]
+    others = [s for s in policy.kinds[kind].points if s != default]
     return rng.choice(others) if others and rng.random() < SERIOUS_SHARE else default
 
 
 def _listings(
     trigger_records: dict[int, list[domain.Record]],
     codes: list[str],
-    rules: RuleSet,
+    policy: CreditPolicy,
     today: date,
 ) -> list[tuple]:
-    """The listings in force: a trigger by the rules within the last `minimum_days` (older
+    """The listings in force: a trigger by the policy within the last `minimum_days` (older
     listings are taken to have been repaired); one per enterprise, the latest."""
-    since = today - timedelta(days=rules.listing.minimum_days)
+    since = today - timedelta(days=policy.listing.minimum_days)
     listings = []
     for owner, records in trigger_records.items():
         latest = None
         for index, record in enumerate(records):  # already in effective order
             if record.effective_on > since:
-                # as the rules judged it the day the record came in
+                # as the policy judged it the day the record came in
                 reason = domain.listing_reason(
-                    record, records[: index + 1], today=record.effective_on, rules=rules
+                    record, records[: index + 1], today=record.effective_on, policy=policy
                 )
                 latest = (record, reason) if reason else latest
         if latest:
             record, reason = latest
-            earliest = domain.earliest_delisting(record.effective_on, rules)
+            earliest = domain.earliest_delisting(record.effective_on, policy)
             listings.append((codes[owner], record.effective_on, reason, earliest, record.kind))
     return listings
 
@@ -316,10 +316,10 @@ def _listings(
 # --- (b) rebuild, and its raw baseline ---------------------------------------------------------
 
 
-async def raw_assess(dsn: str, rules: RuleSet, at: datetime) -> dict[str, float]:
+async def raw_assess(dsn: str, policy: CreditPolicy, at: datetime) -> dict[str, float]:
     """Every enterprise assessed from one streamed read of all records (no writes): the
-    floor under a rebuild in Python with these rules."""
-    ctx = Context(rules=rules, now=at)
+    floor under a rebuild in Python with this policy."""
+    ctx = Context(policy=policy, now=at)
     connection = await asyncpg.connect(dsn)
     started = now()
     try:
@@ -335,27 +335,27 @@ async def raw_assess(dsn: str, rules: RuleSet, at: datetime) -> dict[str, float]
                 if row[0] != code:
                     if code is not None:
                         assessed[code] = domain.assess(
-                            records, ctx.today, rules, listed=listed[code]
+                            records, ctx.today, policy, listed=listed[code]
                         )
                     code, records = row[0], []
                 records.append(domain.Record(row[1], row[2], row[3], row[4]))
             if code is not None:
-                assessed[code] = domain.assess(records, ctx.today, rules, listed=listed[code])
+                assessed[code] = domain.assess(records, ctx.today, policy, listed=listed[code])
         for code in listed.keys() - assessed.keys():  # files with no records
-            assessed[code] = domain.assess([], ctx.today, rules, listed=listed[code])
+            assessed[code] = domain.assess([], ctx.today, policy, listed=listed[code])
     finally:
         await connection.close()
     seconds = now() - started
     return {"raw_assess_s": seconds, "raw_assess_rate": len(assessed) / seconds}
 
 
-async def rebuild(runtime: Runtime, rules: RuleSet, limit_s: float) -> dict[str, Any]:
+async def rebuild(runtime: Runtime, policy: CreditPolicy, limit_s: float) -> dict[str, Any]:
     """handlers.rebuild in one unit of work, committed, as POST /api/v1/credit/rebuild does."""
     started, cpu = now(), time.process_time()
     try:
         async with asyncio.timeout(limit_s):
             async with runtime.unit_of_work() as uow:
-                report = await handlers.rebuild(uow, Context(rules=rules, now=datetime.now(UTC)))
+                report = await handlers.rebuild(uow, Context(policy=policy, now=datetime.now(UTC)))
                 await uow.commit()
     except TimeoutError:
         nan = float("nan")
@@ -436,12 +436,12 @@ async def raw_consume(settings: CreditSettings, topic: str, expected: int) -> fl
         await consumer.stop()
 
 
-async def intake(runtime: Runtime, rules: RuleSet, expected: int) -> dict[str, float]:
+async def intake(runtime: Runtime, policy: CreditPolicy, expected: int) -> dict[str, float]:
     """(c) the credit.intake group as the app subscribes it (pattern, handler, settings), from a
     cold group: events applied per second from the first applied to the last."""
 
     async def take_in(event: CloudEvent, uow) -> None:  # what create_app subscribes
-        await handlers.take_in(event, uow, Context(rules=rules, now=datetime.now(UTC)))
+        await handlers.take_in(event, uow, Context(policy=policy, now=datetime.now(UTC)))
 
     consumer = runtime.event_consumer(Subscription(INTAKE_GROUP, take_in, pattern=DOMAIN_TOPICS))
     stop = asyncio.Event()
@@ -519,7 +519,9 @@ async def _counts(dsn: str) -> dict[str, Any]:
     return dict(row) | {"grades": {grade: grades.get(grade, 0) for grade in "ABCD"}}
 
 
-async def measure(stack: TestStack, options: Options, rules: RuleSet, run: int) -> dict[str, Any]:
+async def measure(
+    stack: TestStack, options: Options, policy: CreditPolicy, run: int
+) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     name = await stack.create_database(SERVICE)
     settings = stack.settings(CreditSettings, name, database_pool_size=10)
@@ -531,7 +533,7 @@ async def measure(stack: TestStack, options: Options, rules: RuleSet, run: int) 
     )
     try:
         at = datetime.now(UTC)
-        seeded = await seed(dsn, runtime.session_factory, options, rules, at)
+        seeded = await seed(dsn, runtime.session_factory, options, policy, at)
         per = seeded.records_per_enterprise
         figures |= {
             "seed_s": seeded.seconds,
@@ -551,9 +553,9 @@ async def measure(stack: TestStack, options: Options, rules: RuleSet, run: int) 
         )
 
         started = now()
-        figures |= await raw_assess(dsn, rules, at)
+        figures |= await raw_assess(dsn, policy, at)
         log.info("run %d: raw assess done in %.1fs", run, now() - started)
-        figures |= await rebuild(runtime, rules, options.rebuild_limit_s)
+        figures |= await rebuild(runtime, policy, options.rebuild_limit_s)
         if figures["rebuild_report"] is None:
             console.print(
                 f"[bold red]run {run}: handlers.rebuild did not finish within "
@@ -579,7 +581,7 @@ async def measure(stack: TestStack, options: Options, rules: RuleSet, run: int) 
         figures["raw_consume"] = await raw_consume(settings, topic, options.events)
         log.info("run %d: raw consume done in %.1fs", run, now() - started)
         started = now()
-        figures |= await intake(runtime, rules, options.events)
+        figures |= await intake(runtime, policy, options.events)
         log.info("run %d: intake done in %.1fs", run, now() - started)
         after = await _counts(dsn)
         figures["after_intake"] = after
@@ -744,8 +746,8 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
 
 
 async def _measure_all(stack: TestStack, options: Options) -> list[dict[str, Any]]:
-    rules = load_rules()
-    return await repeat_runs(stack, options.runs, lambda run: measure(stack, options, rules, run))
+    policy = load_policy()
+    return await repeat_runs(stack, options.runs, lambda run: measure(stack, options, policy, run))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -767,7 +769,7 @@ def main(argv: list[str] | None = None) -> int:
         "cores": os.cpu_count(),
         "runs": options.runs,
         "broker": "embedded tansu" if stack.embedded_broker else "external",
-        "rules": load_rules().version,
+        "policy": load_policy().version,
         "loop": "uvloop",
     }
     figures = report(runs, options, about)

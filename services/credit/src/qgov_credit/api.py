@@ -152,7 +152,7 @@ async def credit_file(
         assessment = domain.assess(
             await handlers.records_of(credit_code, uow),
             enterprise.assessed_on,
-            ctx.rules,
+            ctx.policy,
             listed=enterprise.listed,
         )
         listings = await uow.session.scalars(
@@ -162,7 +162,7 @@ async def credit_file(
             **CreditSummary.model_validate(enterprise).model_dump(),
             listings=[_listing_view(listing, ctx) for listing in listings],
             reasons=[
-                ReasonView(**reason) for reason in handlers.reasons_json(assessment, ctx.rules)
+                ReasonView(**reason) for reason in handlers.reasons_json(assessment, ctx.policy)
             ],
             records=[RecordView.model_validate(record) for record in records],
         )
@@ -301,7 +301,7 @@ def _in_regions(query, principal: Principal):
 def _listing_view(listing: Listing, ctx: Context) -> ListingView:
     view = ListingView.model_validate(listing)
     if listing.delisted_on is None:
-        view.joint_punishment = list(ctx.rules.listing.joint_punishment)
+        view.joint_punishment = list(ctx.policy.listing.joint_punishment)
     return view
 
 

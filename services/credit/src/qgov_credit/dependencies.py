@@ -1,5 +1,5 @@
 """What the credit service's composition root (`main.create_app`) builds once and injects
-into routes and handlers: settings, clock and the rule set."""
+into routes and handlers: settings, clock and the policy."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from qgov_credit.handlers import Context
-from qgov_credit.rules import RuleSet
+from qgov_credit.policy import CreditPolicy
 from qgov_shared.app import Dependencies, get_dependencies
 from qgov_shared.settings import ServiceSettings
 
@@ -22,11 +22,11 @@ class CreditSettings(ServiceSettings):
 @dataclass(frozen=True, kw_only=True)
 class CreditDependencies(Dependencies):
     settings: CreditSettings
-    rules: RuleSet
+    policy: CreditPolicy
 
     def context(self) -> Context:
         """A use case's context at this instant."""
-        return Context(rules=self.rules, now=self.clock())
+        return Context(policy=self.policy, now=self.clock())
 
 
 CreditDependenciesDep = Annotated[CreditDependencies, Depends(get_dependencies)]

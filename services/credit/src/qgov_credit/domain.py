@@ -1,7 +1,7 @@
 """How an enterprise's live records make its score and grade, free of I/O.
 
 A record counts from the day it took effect until `counts_for_days` later; the score is the base
-plus the points of every live record, kept within the rule set's bounds; the grade is the best
+plus the points of every live record, kept within the policy's bounds; the grade is the best
 one whose floor the score reaches. Every assessment lists the records that made it.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from qgov_credit.rules import RuleSet
+from qgov_credit.policy import CreditPolicy
 from qgov_shared.errors import RuleViolation
 
 LISTED_GRADE = "D"  # an enterprise on the serious-violation list is high risk, whatever its score
@@ -46,13 +46,13 @@ class Assessment:
     next_change_on: date | None  # when a record starts or stops counting
 
 
-def counts_until(record: Record, rules: RuleSet) -> date:
+def counts_until(record: Record, policy: CreditPolicy) -> date:
     """The first day the record no longer counts."""
-    return record.effective_on + timedelta(days=rules.kinds[record.kind].counts_for_days)
+    return record.effective_on + timedelta(days=policy.kinds[record.kind].counts_for_days)
 
 
-def points_of(kind: str, severity: str, rules: RuleSet) -> int:
-    rule = rules.kinds.get(kind)
+def points_of(kind: str, severity: str, policy: CreditPolicy) -> int:
+    rule = policy.kinds.get(kind)
     if rule is None:
         raise RuleViolation(f"unknown record kind {kind!r}", "kind")
     if severity not in rule.points:
@@ -63,40 +63,40 @@ def points_of(kind: str, severity: str, rules: RuleSet) -> int:
 
 
 def assess(
-    records: Iterable[Record], today: date, rules: RuleSet, *, listed: bool = False
+    records: Iterable[Record], today: date, policy: CreditPolicy, *, listed: bool = False
 ) -> Assessment:
     records = list(records)
-    live = [r for r in records if r.effective_on <= today < counts_until(r, rules)]
+    live = [r for r in records if r.effective_on <= today < counts_until(r, policy)]
     reasons = tuple(
         Reason(
             r.id,
             r.kind,
             r.severity,
-            points_of(r.kind, r.severity, rules),
+            points_of(r.kind, r.severity, policy),
             r.effective_on,
-            counts_until(r, rules),
+            counts_until(r, policy),
         )
         for r in sorted(live, key=lambda r: (r.effective_on, r.id))
     )
-    raw = rules.base_score + sum(reason.points for reason in reasons)
-    score = max(rules.min_score, min(rules.max_score, raw))
-    upcoming = [counts_until(r, rules) for r in live]
+    raw = policy.base_score + sum(reason.points for reason in reasons)
+    score = max(policy.min_score, min(policy.max_score, raw))
+    upcoming = [counts_until(r, policy) for r in live]
     upcoming += [r.effective_on for r in records if r.effective_on > today]
-    grade = LISTED_GRADE if listed else grade_for(score, rules)
-    return Assessment(score, grade, rules.version, reasons, min(upcoming, default=None))
+    grade = LISTED_GRADE if listed else grade_for(score, policy)
+    return Assessment(score, grade, policy.version, reasons, min(upcoming, default=None))
 
 
-def grade_for(score: int, rules: RuleSet) -> str:
-    return next(grade for grade, floor in rules.grade_floors if score >= floor)
+def grade_for(score: int, policy: CreditPolicy) -> str:
+    return next(grade for grade, floor in policy.grade_floors if score >= floor)
 
 
-def entry_severity(kind: str, severity: str | None, rules: RuleSet) -> str:
+def entry_severity(kind: str, severity: str | None, policy: CreditPolicy) -> str:
     """The severity of a regulator-entered record: as given, or the kind's default."""
-    if kind not in rules.entry_severities:
-        allowed = ", ".join(rules.entry_severities)
+    if kind not in policy.entry_severities:
+        allowed = ", ".join(policy.entry_severities)
         raise RuleViolation(f"regulators enter records of kinds {allowed}", "kind")
-    chosen = severity or rules.entry_severities[kind]
-    points_of(kind, chosen, rules)
+    chosen = severity or policy.entry_severities[kind]
+    points_of(kind, chosen, policy)
     return chosen
 
 
@@ -107,7 +107,7 @@ def listing_reason(
     new: Record,
     records: Iterable[Record],
     today: date,
-    rules: RuleSet,
+    policy: CreditPolicy,
     last_delisted_on: date | None = None,
 ) -> str | None:
     """Why the new record puts its enterprise on the serious-violation list, if it does.
@@ -115,9 +115,9 @@ def listing_reason(
     A record that no longer counts lists nothing, and failures before the last delisting were
     answered by that repair: only later ones count towards a repeat.
     """
-    if today >= counts_until(new, rules):
+    if today >= counts_until(new, policy):
         return None
-    listing = rules.listing
+    listing = policy.listing
     if new.kind in listing.kinds:
         return new.kind
     if new.kind != listing.repeated_kind:
@@ -131,16 +131,16 @@ def listing_reason(
     return f"repeated_{new.kind}" if len(repeats) >= listing.repeated_count else None
 
 
-def earliest_delisting(listed_on: date, rules: RuleSet) -> date:
-    return listed_on + timedelta(days=rules.listing.minimum_days)
+def earliest_delisting(listed_on: date, policy: CreditPolicy) -> date:
+    return listed_on + timedelta(days=policy.listing.minimum_days)
 
 
-def earliest_publicity_end(record: Record, industry: str | None, rules: RuleSet) -> date:
+def earliest_publicity_end(record: Record, industry: str | None, policy: CreditPolicy) -> date:
     """An ordinary penalty's publicity can end early on repair, after a minimum period that
     is longer for food, drugs and special equipment."""
     if record.kind != "penalty":
         raise RuleViolation("only an ordinary penalty's publicity can end early", "record_id")
-    repair = rules.repair
+    repair = policy.repair
     special = industry in repair.special_industries
     days = (
         repair.special_industry_penalty_publicity_min_days

@@ -20,7 +20,7 @@ from qgov_credit.models import (
     Listing,
     RepairApplication,
 )
-from qgov_credit.rules import RuleSet
+from qgov_credit.policy import CreditPolicy
 from qgov_shared.auth import Principal
 from qgov_shared.envelope import CloudEvent, new_event
 from qgov_shared.errors import NotFound
@@ -39,7 +39,7 @@ class EnterpriseNotFound(NotFound):
 
 @dataclass(frozen=True)
 class Context:
-    rules: RuleSet
+    policy: CreditPolicy
     now: datetime
     actor: str = "credit"
 
@@ -53,7 +53,7 @@ class Context:
 
 async def take_in(event: CloudEvent, uow: UnitOfWork, ctx: Context) -> None:
     """Apply one event from another service: a record if a rule says so, else a log line."""
-    rule = ctx.rules.intake_for(event.type, event.data)
+    rule = ctx.policy.intake_for(event.type, event.data)
     valid = event.subject is not None and is_valid_credit_code(event.subject)
     code = parse_credit_code(event.subject).value if valid else None  # as the API spells it
     outcome = "recorded" if rule and code else "no_rule" if rule is None else "no_enterprise"
@@ -92,7 +92,7 @@ async def enter_record(
     ctx: Context,
 ) -> CreditRecord:
     """A regulator records an inspection result, a penalty or a quality accident."""
-    severity = domain.entry_severity(kind, severity, ctx.rules)
+    severity = domain.entry_severity(kind, severity, ctx.policy)
     if occurred_on > ctx.today:
         raise RuleViolation("this date is in the future", "occurred_on")
     enterprise = await ensure_enterprise(code, code, None, uow, ctx)
@@ -141,7 +141,7 @@ async def ensure_enterprise(
         if enterprise.name == code and name != code:  # opened before anyone named it
             enterprise.name = name
         return enterprise
-    fresh = domain.assess([], ctx.today, ctx.rules)
+    fresh = domain.assess([], ctx.today, ctx.policy)
     enterprise = Enterprise(
         credit_code=code,
         name=name,
@@ -172,7 +172,7 @@ async def _regrade(
     enterprise: Enterprise, records: list[Record], uow: UnitOfWork, ctx: Context, cause: str
 ) -> Assessment:
     """Regrade an enterprise whose row the caller has locked, on the records given."""
-    assessment = domain.assess(records, ctx.today, ctx.rules, listed=enterprise.listed)
+    assessment = domain.assess(records, ctx.today, ctx.policy, listed=enterprise.listed)
     if (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade):
         _announce(enterprise, assessment, uow, ctx, cause)
     enterprise.score, enterprise.grade = assessment.score, assessment.grade
@@ -219,7 +219,7 @@ async def records_of(code: str, uow: UnitOfWork) -> list[Record]:
     return [Record(*row) for row in await uow.session.execute(query)]
 
 
-def reasons_json(assessment: Assessment, rules: RuleSet) -> list[dict[str, Any]]:
+def reasons_json(assessment: Assessment, policy: CreditPolicy) -> list[dict[str, Any]]:
     """The assessment's reasons as events and files spell them; `public` tells readers outside
     the regulator and the enterprise which of them they may show."""
     return [
@@ -230,7 +230,7 @@ def reasons_json(assessment: Assessment, rules: RuleSet) -> list[dict[str, Any]]
             "points": reason.points,
             "effective_on": reason.effective_on.isoformat(),
             "counts_until": reason.counts_until.isoformat(),
-            "public": rules.kinds[reason.kind].public,
+            "public": policy.kinds[reason.kind].public,
         }
         for reason in assessment.reasons
     ]
@@ -245,9 +245,9 @@ async def _add_record(record: CreditRecord, uow: UnitOfWork, ctx: Context, cause
     records = await records_of(record.credit_code, uow)
     if not enterprise.listed:
         new = Record(record.id, record.kind, record.severity, record.effective_on)
-        repeat = new.kind == ctx.rules.listing.repeated_kind  # only repeats look back
+        repeat = new.kind == ctx.policy.listing.repeated_kind  # only repeats look back
         last = await _last_delisted_on(record.credit_code, uow) if repeat else None
-        reason = domain.listing_reason(new, records, ctx.today, ctx.rules, last)
+        reason = domain.listing_reason(new, records, ctx.today, ctx.policy, last)
         if reason:
             await _list(enterprise, record, reason, uow, ctx)
     await _regrade(enterprise, records, uow, ctx, cause)
@@ -261,7 +261,7 @@ async def _last_delisted_on(code: str, uow: UnitOfWork) -> date | None:
 async def _list(
     enterprise: Enterprise, record: CreditRecord, reason: str, uow: UnitOfWork, ctx: Context
 ) -> None:
-    earliest = domain.earliest_delisting(record.effective_on, ctx.rules)
+    earliest = domain.earliest_delisting(record.effective_on, ctx.policy)
     uow.session.add(
         Listing(
             credit_code=enterprise.credit_code,
@@ -283,7 +283,7 @@ async def _list(
                 "listed_on": record.effective_on.isoformat(),
                 "reason": reason,
                 "earliest_delisting_on": earliest.isoformat(),
-                "joint_punishment": list(ctx.rules.listing.joint_punishment),
+                "joint_punishment": list(ctx.policy.listing.joint_punishment),
             },
         )
     )
@@ -305,7 +305,7 @@ def _record(
         kind=kind,
         severity=severity,
         effective_on=effective_on,
-        public=ctx.rules.kinds[kind].public,
+        public=ctx.policy.kinds[kind].public,
         note=note,
         source_event_id=source_event.id if source_event else None,
         source_event_type=source_event.type if source_event else None,
@@ -317,7 +317,7 @@ def _record(
 def _announce(
     enterprise: Enterprise, assessment: Assessment, uow: UnitOfWork, ctx: Context, cause: str
 ) -> None:
-    reasons = reasons_json(assessment, ctx.rules)
+    reasons = reasons_json(assessment, ctx.policy)
     uow.session.add(
         GradeChange(
             credit_code=enterprise.credit_code,
@@ -395,7 +395,7 @@ async def apply_for_repair(
         if record is None or record.credit_code != code or not record.public:
             raise RuleViolation("no public record of this enterprise has that id", "record_id")
         as_domain = Record(record.id, record.kind, record.severity, record.effective_on)
-        earliest = domain.earliest_publicity_end(as_domain, enterprise.industry, ctx.rules)
+        earliest = domain.earliest_publicity_end(as_domain, enterprise.industry, ctx.policy)
         domain.check_repair_due(earliest, ctx.today)
         application.record_id = record.id
     await _refuse_second_pending(application, uow)

@@ -1,4 +1,4 @@
-"""The credit service's composition root: settings, clock and rule set are built here once
+"""The credit service's composition root: settings, clock and policy are built here once
 and injected into the routes, the intake consumer and the periodic regrade."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from qgov_credit import api, handlers
 from qgov_credit.dependencies import CreditDependencies, CreditSettings
-from qgov_credit.rules import RuleSet, load_rules
+from qgov_credit.policy import CreditPolicy, load_policy
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.clock import Clock, system_clock
 from qgov_shared.consumer import Subscription
@@ -16,7 +16,7 @@ from qgov_shared.uow import UnitOfWork
 
 INTAKE_GROUP = "credit.intake"
 _REGRADE_BATCH = 500
-# Every other service's facts; new event types need a rule in rules.toml, not code.
+# Every other service's facts; new event types need a rule in policy.toml, not code.
 DOMAIN_TOPICS = r"^qgov\.(complaints|standards|brands|traceability)$"
 
 
@@ -24,10 +24,10 @@ def create_app(
     settings: CreditSettings | None = None,
     *,
     clock: Clock = system_clock,
-    rules: RuleSet | None = None,
+    policy: CreditPolicy | None = None,
 ) -> FastAPI:
     settings = settings or CreditSettings()
-    deps = CreditDependencies(settings=settings, clock=clock, rules=rules or load_rules())
+    deps = CreditDependencies(settings=settings, clock=clock, policy=policy or load_policy())
 
     async def take_in(event: CloudEvent, uow: UnitOfWork) -> None:
         await handlers.take_in(event, uow, deps.context())

@@ -1,5 +1,5 @@
 """Events from other services become credit records through the `credit.intake` group, by the
-rule set's intake rules; events no rule names are logged, never dropped silently; a delivery
+policy's intake rules; events no rule names are logged, never dropped silently; a delivery
 repeated counts once; and a complaint closed in the complaints service reaches the file."""
 
 from __future__ import annotations

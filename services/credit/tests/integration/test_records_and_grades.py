@@ -29,13 +29,13 @@ ELSEWHERE = code(1, region="440300")  # registered in Shenzhen, outside the regu
         ("quality_accident", "serious", 70, "C"),
     ],
 )
-async def test_each_entry_kind_moves_the_score_and_grade_as_the_rules_say(
+async def test_each_entry_kind_moves_the_score_and_grade_as_the_policy_says(
     office: Office, kind, severity, score, grade
 ):
     fields = {"severity": severity} if severity else {}
     entered = await office.entered(ENTERPRISE, kind, note="2026年第一季度监督抽查", **fields)
 
-    expected_severity = severity or office.svc.app.state.dependencies.rules.entry_severities[kind]
+    expected_severity = severity or office.svc.app.state.dependencies.policy.entry_severities[kind]
     assert (entered["kind"], entered["severity"]) == (kind, expected_severity)
     assert (entered["effective_on"], entered["public"]) == (TODAY.isoformat(), True)
     assert entered["entered_by"] == "regulator:reg-shaoguan"
@@ -57,7 +57,7 @@ async def test_each_entry_kind_moves_the_score_and_grade_as_the_rules_say(
         ({"occurred_on": (TODAY + timedelta(days=1)).isoformat()}, "#/occurred_on"),
     ],
 )
-async def test_a_record_the_rules_refuse_is_422_naming_the_field(office: Office, fields, pointer):
+async def test_a_record_the_policy_refuses_is_422_naming_the_field(office: Office, fields, pointer):
     body = {"kind": "penalty", **fields}
     response = await office.enter(body.pop("credit_code", ENTERPRISE), body.pop("kind"), **body)
 
@@ -267,17 +267,17 @@ async def test_a_rebuild_from_the_records_agrees_with_the_stored_grades(office: 
     assert len(await office.grade_changes()) == published
 
 
-async def test_a_rebuild_under_changed_rules_regrades_and_announces(office: Office, contracts):
+async def test_a_rebuild_under_a_changed_policy_regrades_and_announces(office: Office, contracts):
     await office.entered(ENTERPRISE, "penalty")  # 85 B
     await office.entered(code(2), "inspection_passed")  # 100 A
     deps = office.svc.app.state.dependencies
-    rules = deps.rules
-    harsher = dataclasses.replace(rules.kinds["penalty"], points={"general": -30})
-    # as if the service restarted with the new rule set
+    policy = deps.policy
+    harsher = dataclasses.replace(policy.kinds["penalty"], points={"general": -30})
+    # as if the service restarted with the new policy
     office.svc.app.state.dependencies = dataclasses.replace(
         deps,
-        rules=dataclasses.replace(
-            rules, version="2026.2", kinds={**rules.kinds, "penalty": harsher}
+        policy=dataclasses.replace(
+            policy, version="2026.2", kinds={**policy.kinds, "penalty": harsher}
         ),
     )
 

@@ -1,4 +1,4 @@
-"""The serious-violation list and credit repair under the shipped rules: which records list an
+"""The serious-violation list and credit repair under the shipped policy: which records list an
 enterprise (a serious penalty; a third failed inspection within 730 days), how long a listing
 lasts at least, when a penalty's publicity may end early, and that a listing grades D."""
 
@@ -17,9 +17,9 @@ from qgov_credit.domain import (
     earliest_publicity_end,
     listing_reason,
 )
-from qgov_credit.rules import load_rules
+from qgov_credit.policy import load_policy
 
-RULES = load_rules()
+POLICY = load_policy()
 TODAY = date(2026, 3, 2)
 REPEATED = "repeated_inspection_failed"
 
@@ -31,11 +31,11 @@ def failed(days_ago: int, id: int, severity: str = "general") -> Record:
 def reason_for_last(*given: Record) -> str | None:
     """The listing reason of the last record given, among all of them (as the service calls it,
     the new record already stored)."""
-    return listing_reason(given[-1], list(given), TODAY, RULES)
+    return listing_reason(given[-1], list(given), TODAY, POLICY)
 
 
 def test_the_shipped_listing_and_repair_rules():
-    listing, repair = RULES.listing, RULES.repair
+    listing, repair = POLICY.listing, POLICY.repair
     assert listing.kinds == {"serious_penalty"}
     assert (listing.repeated_kind, listing.repeated_count, listing.repeated_within_days) == (
         "inspection_failed",
@@ -54,8 +54,8 @@ def test_the_shipped_listing_and_repair_rules():
 
 def test_a_serious_penalty_lists_the_enterprise_on_its_own():
     penalty = Record(1, "serious_penalty", "serious", TODAY)
-    assert listing_reason(penalty, [penalty], TODAY, RULES) == "serious_penalty"
-    assert listing_reason(penalty, [], TODAY, RULES) == "serious_penalty"  # needs no history
+    assert listing_reason(penalty, [penalty], TODAY, POLICY) == "serious_penalty"
+    assert listing_reason(penalty, [], TODAY, POLICY) == "serious_penalty"  # needs no history
 
 
 def test_a_third_failed_inspection_within_730_days_lists():
@@ -83,8 +83,8 @@ def test_the_window_is_the_730_days_up_to_and_including_the_new_records_day():
 def test_failures_dated_after_the_new_record_do_not_count_toward_it():
     backdated = failed(400, 3)
     later = [failed(10, 1), failed(0, 2)]
-    assert listing_reason(backdated, [*later, backdated], TODAY, RULES) is None
-    assert listing_reason(later[1], [backdated, *later], TODAY, RULES) == REPEATED
+    assert listing_reason(backdated, [*later, backdated], TODAY, POLICY) is None
+    assert listing_reason(later[1], [backdated, *later], TODAY, POLICY) == REPEATED
 
 
 def test_other_kinds_among_the_failures_do_not_count():
@@ -94,29 +94,29 @@ def test_other_kinds_among_the_failures_do_not_count():
 
 @pytest.mark.parametrize(
     "kind",
-    sorted(set(RULES.kinds) - {"serious_penalty", "inspection_failed"}),
+    sorted(set(POLICY.kinds) - {"serious_penalty", "inspection_failed"}),
 )
 def test_no_other_kind_ever_lists_however_often(kind):
-    severity = next(iter(RULES.kinds[kind].points))
+    severity = next(iter(POLICY.kinds[kind].points))
     many = [Record(n, kind, severity, TODAY - timedelta(days=n)) for n in range(5, 0, -1)]
-    assert all(listing_reason(record, many, TODAY, RULES) is None for record in many)
+    assert all(listing_reason(record, many, TODAY, POLICY) is None for record in many)
 
 
 def test_a_listing_lasts_at_least_365_days():
-    assert earliest_delisting(TODAY, RULES) == date(2027, 3, 2)
-    assert earliest_delisting(date(2024, 1, 1), RULES) == date(2024, 12, 31)  # a leap year
+    assert earliest_delisting(TODAY, POLICY) == date(2027, 3, 2)
+    assert earliest_delisting(date(2024, 1, 1), POLICY) == date(2024, 12, 31)  # a leap year
 
 
 @pytest.mark.parametrize("industry", [None, "electronics", "cosmetics"])
 def test_an_ordinary_penaltys_publicity_may_end_after_180_days(industry):
     penalty = Record(1, "penalty", "general", TODAY)
-    assert earliest_publicity_end(penalty, industry, RULES) == date(2026, 8, 29)
+    assert earliest_publicity_end(penalty, industry, POLICY) == date(2026, 8, 29)
 
 
 @pytest.mark.parametrize("industry", ["food", "drugs", "special_equipment"])
 def test_in_a_special_industry_the_publicity_lasts_365_days(industry):
     penalty = Record(1, "penalty", "general", TODAY)
-    assert earliest_publicity_end(penalty, industry, RULES) == date(2027, 3, 2)
+    assert earliest_publicity_end(penalty, industry, POLICY) == date(2027, 3, 2)
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_in_a_special_industry_the_publicity_lasts_365_days(industry):
 )
 def test_only_an_ordinary_penaltys_publicity_can_end_early(kind, severity):
     with pytest.raises(RuleViolation, match="ordinary penalty") as refused:
-        earliest_publicity_end(Record(1, kind, severity, TODAY), None, RULES)
+        earliest_publicity_end(Record(1, kind, severity, TODAY), None, POLICY)
     assert refused.value.field == "record_id"
 
 
@@ -154,8 +154,8 @@ def test_repair_is_due_from_the_earliest_day_on():
     ],
 )
 def test_a_listed_enterprise_is_graded_d_with_its_score_unchanged(given, score, unlisted_grade):
-    free = assess(given, TODAY, RULES)
-    listed = assess(given, TODAY, RULES, listed=True)
+    free = assess(given, TODAY, POLICY)
+    listed = assess(given, TODAY, POLICY, listed=True)
     assert (listed.score, listed.grade) == (score, "D")
     assert (free.score, free.grade) == (score, unlisted_grade)
     assert (listed.reasons, listed.next_change_on) == (free.reasons, free.next_change_on)
@@ -165,14 +165,14 @@ def test_a_listed_enterprise_is_graded_d_with_its_score_unchanged(given, score, 
 def test_a_record_that_no_longer_counts_lists_nothing() -> None:
     # A serious penalty counts for 1825 days; entered after that, it is history, not a listing.
     stale = Record(1, "serious_penalty", "serious", TODAY - timedelta(days=1825))
-    assert listing_reason(stale, [stale], TODAY, RULES) is None
+    assert listing_reason(stale, [stale], TODAY, POLICY) is None
     recent = Record(2, "serious_penalty", "serious", TODAY - timedelta(days=1824))
-    assert listing_reason(recent, [recent], TODAY, RULES) == "serious_penalty"
+    assert listing_reason(recent, [recent], TODAY, POLICY) == "serious_penalty"
 
 
 def test_failures_before_the_last_delisting_do_not_count_towards_a_repeat() -> None:
     before = [failed(400, 1), failed(300, 2)]
     new = failed(0, 3)
     delisted_on = TODAY - timedelta(days=200)
-    assert listing_reason(new, [*before, new], TODAY, RULES) == "repeated_inspection_failed"
-    assert listing_reason(new, [*before, new], TODAY, RULES, delisted_on) is None
+    assert listing_reason(new, [*before, new], TODAY, POLICY) == "repeated_inspection_failed"
+    assert listing_reason(new, [*before, new], TODAY, POLICY, delisted_on) is None

@@ -1,5 +1,5 @@
-"""The shipped credit rule set (rules.toml): it loads, its intake rules pick the right kind of
-record for each event, and the loader refuses a rule set that cannot be applied."""
+"""The shipped credit policy (policy.toml): it loads, its intake rules pick the right kind of
+record for each event, and the loader refuses a policy that cannot be applied."""
 
 from __future__ import annotations
 
@@ -8,46 +8,47 @@ from pathlib import Path
 
 import pytest
 
-from qgov_credit.rules import RULES_FILE, RuleSet, load_rules
+from qgov_credit.policy import POLICY_FILE, CreditPolicy, load_policy
 from qgov_credit.schemas import EntryKind
+from qgov_shared.policy import PolicyError
 
-RULES: RuleSet = load_rules()
-SHIPPED = RULES_FILE.read_text(encoding="utf-8")
+POLICY: CreditPolicy = load_policy()
+SHIPPED = POLICY_FILE.read_text(encoding="utf-8")
 
 CLOSED = "qgov.complaints.complaint.closed.v1"
 CASE_OPENED = "qgov.complaints.report.case_opened.v1"
 RECALL = "qgov.traceability.recall.initiated.v1"
 
 
-def test_the_shipped_rules_load_with_their_base_and_grade_floors():
-    assert RULES.version == "2026.1"
-    assert (RULES.base_score, RULES.min_score, RULES.max_score) == (100, 0, 100)
-    assert RULES.grade_floors == (("A", 90), ("B", 75), ("C", 60), ("D", 0))
+def test_the_shipped_policy_loads_with_their_base_and_grade_floors():
+    assert POLICY.version == "2026.1"
+    assert (POLICY.base_score, POLICY.min_score, POLICY.max_score) == (100, 0, 100)
+    assert POLICY.grade_floors == (("A", 90), ("B", 75), ("C", 60), ("D", 0))
 
 
 def test_every_kind_has_points_a_period_and_a_description():
-    assert len(RULES.kinds) == 14
-    for name, kind in RULES.kinds.items():
+    assert len(POLICY.kinds) == 14
+    for name, kind in POLICY.kinds.items():
         assert kind.name == name
         assert kind.description
         assert kind.points, name
         assert all(isinstance(points, int) for points in kind.points.values())
         assert kind.counts_for_days > 0
-    assert RULES.kinds["mediation_failed"].public is False
-    assert sum(not kind.public for kind in RULES.kinds.values()) == 1
+    assert POLICY.kinds["mediation_failed"].public is False
+    assert sum(not kind.public for kind in POLICY.kinds.values()) == 1
 
 
 def test_the_entry_kinds_are_the_public_apis_kinds_with_valid_default_severities():
-    assert set(RULES.entry_severities) == set(typing.get_args(EntryKind))
-    assert RULES.entry_severities == {
+    assert set(POLICY.entry_severities) == set(typing.get_args(EntryKind))
+    assert POLICY.entry_severities == {
         "inspection_failed": "general",
         "inspection_passed": "general",
         "penalty": "general",
         "serious_penalty": "serious",
         "quality_accident": "general",
     }
-    for kind, severity in RULES.entry_severities.items():
-        assert severity in RULES.kinds[kind].points
+    for kind, severity in POLICY.entry_severities.items():
+        assert severity in POLICY.kinds[kind].points
 
 
 @pytest.mark.parametrize(
@@ -71,7 +72,7 @@ def test_the_entry_kinds_are_the_public_apis_kinds_with_valid_default_severities
 def test_intake_picks_the_rule_by_event_type_and_data(
     event_type, data, kind, severity, occurred_on
 ):
-    rule = RULES.intake_for(event_type, {**data, "respondent_name": "某公司"})
+    rule = POLICY.intake_for(event_type, {**data, "respondent_name": "某公司"})
     assert rule is not None
     assert (rule.kind, rule.severity, rule.occurred_on) == (kind, severity, occurred_on)
 
@@ -88,28 +89,28 @@ def test_intake_picks_the_rule_by_event_type_and_data(
     ],
 )
 def test_events_no_rule_names_make_no_record(event_type, data):
-    assert RULES.intake_for(event_type, data) is None
+    assert POLICY.intake_for(event_type, data) is None
 
 
 def test_every_intake_rule_names_a_kind_and_severity_the_kinds_have():
-    for rule in RULES.intake:
-        assert rule.severity in RULES.kinds[rule.kind].points, rule
+    for rule in POLICY.intake:
+        assert rule.severity in POLICY.kinds[rule.kind].points, rule
 
 
-# --- refusals: a copy of the shipped rules with one thing wrong ----------------------------
+# --- refusals: a copy of the shipped policy with one thing wrong ----------------------------
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
-    assert SHIPPED.count(old) == 1, f"the shipped rules changed: {old!r} is not there once"
-    path = tmp_path / "rules.toml"
+    assert SHIPPED.count(old) == 1, f"the shipped policy changed: {old!r} is not there once"
+    path = tmp_path / "policy.toml"
     path.write_text(SHIPPED.replace(old, new), encoding="utf-8")
     return path
 
 
-def test_a_copy_of_the_shipped_rules_loads(tmp_path):
-    path = tmp_path / "rules.toml"
+def test_a_copy_of_the_shipped_policy_loads(tmp_path):
+    path = tmp_path / "policy.toml"
     path.write_text(SHIPPED, encoding="utf-8")
-    assert load_rules(path) == RULES
+    assert load_policy(path) == POLICY
 
 
 @pytest.mark.parametrize(
@@ -137,9 +138,9 @@ def test_a_copy_of_the_shipped_rules_loads(tmp_path):
         ),
     ],
 )
-def test_the_loader_refuses_rules_naming_what_no_kind_has(tmp_path, old, new, message):
-    with pytest.raises(ValueError, match=r"rules\.toml: ") as refused:
-        load_rules(_broken(tmp_path, old, new))
+def test_the_loader_refuses_a_policy_naming_what_no_kind_has(tmp_path, old, new, message):
+    with pytest.raises(ValueError, match=r"policy\.toml: ") as refused:
+        load_policy(_broken(tmp_path, old, new))
     assert message in str(refused.value)
 
 
@@ -156,10 +157,29 @@ def test_the_loader_refuses_rules_naming_what_no_kind_has(tmp_path, old, new, me
 def test_the_loader_refuses_grades_that_are_not_a_over_b_over_c_over_d(tmp_path, grades):
     path = _broken(tmp_path, "A = 90   # low risk\nB = 75\nC = 60\nD = 0    # high risk", grades)
     with pytest.raises(ValueError, match="grades must be A > B > C > D"):
-        load_rules(path)
+        load_policy(path)
 
 
 def test_the_loader_refuses_a_lowest_grade_that_leaves_scores_ungraded(tmp_path):
     path = _broken(tmp_path, "D = 0    # high risk", "D = 10")
     with pytest.raises(ValueError, match="grade D must admit the lowest score"):
-        load_rules(path)
+        load_policy(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("minimum_days = 365\n", "", "listing.minimum_days"),
+        (
+            'severity = "general"\noccurred_on = "decided_on"',
+            'occurred_on = "decided_on"',
+            "intake[2].severity",
+        ),
+        ("counts_for_days = 1825\n", "", "kinds.serious_penalty.counts_for_days"),
+    ],
+)
+def test_the_loader_names_the_file_and_the_key_a_policy_lacks(tmp_path, old, new, key):
+    path = _broken(tmp_path, old, new)
+    with pytest.raises(PolicyError) as refused:
+        load_policy(path)
+    assert str(refused.value) == f"{path}: missing key {key}"

@@ -1,14 +1,17 @@
-"""The rule set (`rules.toml`) loaded into values the domain uses, checked as it loads."""
+"""The credit policy (`policy.toml`) loaded into values the domain uses, checked as it loads."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
-RULES_FILE = Path(__file__).with_name("rules.toml")
-GRADES = ("A", "B", "C", "D")
+from qgov_shared.policy import Table, load_toml_policy
+
+POLICY_FILE = Path(__file__).with_name("policy.toml")
+Grade = Literal["A", "B", "C", "D"]
+"""The four risk classes of risk-based inspection, A (low risk) to D (high risk)."""
+GRADES: tuple[Grade, ...] = get_args(Grade)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class RepairRule:
 
 
 @dataclass(frozen=True)
-class RuleSet:
+class CreditPolicy:
     version: str
     base_score: int
     max_score: int
@@ -68,8 +71,11 @@ class RuleSet:
         return next((rule for rule in self.intake if rule.matches(event_type, data)), None)
 
 
-def load_rules(path: Path = RULES_FILE) -> RuleSet:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+def load_policy(path: Path = POLICY_FILE) -> CreditPolicy:
+    return load_toml_policy(path, _parse)
+
+
+def _parse(raw: Table) -> CreditPolicy:
     kinds = {
         name: KindRule(
             name, spec["description"], dict(spec["points"]), spec["counts_for_days"], spec["public"]
@@ -86,7 +92,7 @@ def load_rules(path: Path = RULES_FILE) -> RuleSet:
         )
         for rule in raw["intake"]
     )
-    rules = RuleSet(
+    policy = CreditPolicy(
         version=raw["version"],
         base_score=raw["base_score"],
         max_score=raw["max_score"],
@@ -98,8 +104,8 @@ def load_rules(path: Path = RULES_FILE) -> RuleSet:
         listing=_listing(raw["listing"]),
         repair=_repair(raw["repair"]),
     )
-    _check(rules, path)
-    return rules
+    _check(policy)
+    return policy
 
 
 def _listing(raw: dict[str, Any]) -> ListingRule:
@@ -124,19 +130,19 @@ def _repair(raw: dict[str, Any]) -> RepairRule:
     )
 
 
-def _check(rules: RuleSet, path: Path) -> None:
-    floors = [floor for _, floor in rules.grade_floors]
-    if tuple(grade for grade, _ in rules.grade_floors) != GRADES or len(set(floors)) < len(floors):
-        raise ValueError(f"{path}: grades must be A > B > C > D by their lowest score")
-    if rules.grade_floors[-1][1] > rules.min_score:
-        raise ValueError(f"{path}: grade D must admit the lowest score")
-    used = [(r.kind, r.severity, f"intake of {r.event}") for r in rules.intake]
-    used += [(kind, severity, "entry") for kind, severity in rules.entry_severities.items()]
-    listed_kinds = rules.listing.kinds | {rules.listing.repeated_kind}
-    if unknown := sorted(listed_kinds - rules.kinds.keys()):
-        raise ValueError(f"{path}: the listing rule names unknown kinds {unknown}")
+def _check(policy: CreditPolicy) -> None:
+    floors = [floor for _, floor in policy.grade_floors]
+    if tuple(grade for grade, _ in policy.grade_floors) != GRADES or len(set(floors)) < len(floors):
+        raise ValueError("grades must be A > B > C > D by their lowest score")
+    if policy.grade_floors[-1][1] > policy.min_score:
+        raise ValueError("grade D must admit the lowest score")
+    used = [(r.kind, r.severity, f"intake of {r.event}") for r in policy.intake]
+    used += [(kind, severity, "entry") for kind, severity in policy.entry_severities.items()]
+    listed_kinds = policy.listing.kinds | {policy.listing.repeated_kind}
+    if unknown := sorted(listed_kinds - policy.kinds.keys()):
+        raise ValueError(f"the listing rule names unknown kinds {unknown}")
     for kind, severity, where in used:
-        if kind not in rules.kinds:
-            raise ValueError(f"{path}: {where} names an unknown kind {kind!r}")
-        if severity not in rules.kinds[kind].points:
-            raise ValueError(f"{path}: {where} names severity {severity!r} that {kind} lacks")
+        if kind not in policy.kinds:
+            raise ValueError(f"{where} names an unknown kind {kind!r}")
+        if severity not in policy.kinds[kind].points:
+            raise ValueError(f"{where} names severity {severity!r} that {kind} lacks")
