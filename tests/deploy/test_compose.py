@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -64,6 +65,26 @@ def environment(service: dict, env: dict[str, str] | None = None) -> dict[str, s
     if isinstance(raw, list):
         raw = dict(item.split("=", 1) if "=" in item else (item, "") for item in raw)
     return {key: interpolate(str(value), env or {}) for key, value in raw.items()}
+
+
+def settings_of(name: str, service: dict, monkeypatch) -> ServiceSettings:
+    """The settings the service builds from its compose environment and nothing else."""
+    for key in [k for k in os.environ if k.startswith("QGOV_")]:
+        monkeypatch.delenv(key)
+    for key, value in environment(service).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("QGOV_SERVICE_NAME", name)  # baked into the image from SERVICE
+    return ServiceSettings()
+
+
+def subnets(compose: dict, service: dict) -> list:
+    """The address ranges of the networks `service` is attached to."""
+    attached = service.get("networks") or ["default"]
+    return [
+        ip_network(interpolate(pool["subnet"], {}))
+        for network in attached
+        for pool in compose["networks"][network]["ipam"]["config"]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -161,13 +182,30 @@ def test_no_service_runs_in_development_or_with_the_default_secret(monkeypatch) 
         assert env.get("QGOV_DEMO_SECRET", DEFAULT_DEMO_SECRET) != DEFAULT_DEMO_SECRET, name
         # And the settings the service will build from this environment load (production
         # refuses the default secret and, behind the gateway, a missing JWKS URL).
-        for key in [k for k in os.environ if k.startswith("QGOV_")]:
-            monkeypatch.delenv(key)
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setenv("QGOV_SERVICE_NAME", name)  # baked into the image from SERVICE
-        settings = ServiceSettings()
-        assert settings.is_production, name
+        assert settings_of(name, service, monkeypatch).is_production, name
+
+
+def test_every_service_behind_the_gateway_trusts_the_gateway_network(monkeypatch) -> None:
+    """Else every anonymous caller is the gateway's address, one bucket at the service."""
+    compose = load_compose()
+    services = qgov_services(compose)
+    gateway_subnets = subnets(compose, services.pop("gateway"))
+    assert gateway_subnets
+    for name, service in services.items():
+        trusted = settings_of(name, service, monkeypatch).trusted_proxies
+        for subnet in gateway_subnets:
+            covered = [n for n in trusted if n.version == subnet.version and subnet.subnet_of(n)]
+            assert covered, (name, subnet)
+
+
+def test_the_gateway_trusts_no_address_its_callers_come_from(monkeypatch) -> None:
+    """Callers reach the published port from outside, or from the network's gateway address (the
+    port proxy): trusting the network would let any caller name itself in X-Forwarded-For."""
+    compose = load_compose()
+    gateway = qgov_services(compose)["gateway"]
+    trusted = settings_of("gateway", gateway, monkeypatch).trusted_proxies
+    for subnet in subnets(compose, gateway):
+        assert not any(subnet.overlaps(network) for network in trusted), subnet
 
 
 def test_files_mounted_from_the_repository_exist() -> None:

@@ -3,49 +3,20 @@ past the limit before the service sees it."""
 
 from __future__ import annotations
 
-import httpx
 from sqlalchemy import func, select
 
-from qgov_complaints import SERVICE as COMPLAINTS
-from qgov_complaints.main import ComplaintsSettings
-from qgov_complaints.main import create_app as complaints_app
 from qgov_complaints.models import Submission
-from qgov_gateway import SERVICE as GATEWAY
-from qgov_gateway.main import GatewaySettings
-from qgov_gateway.main import create_app as gateway_app
-from qgov_shared.devstack.embedded import free_port
-from qgov_shared.testing.stack import TestStack, run_service
+from qgov_shared.testing.stack import TestStack
 from qgov_shared.testing.tokens import TestKeys
 
-COMPLAINT = {
-    "complainant": {"name": "王五", "phone": "13712345678", "address": "广东省韶关市武江区某路3号"},
-    "respondent": {"name": "韶关某电器有限公司", "credit_code": "91350100M000100Y43"},
-    "request": "退货退款",
-    "facts": "电饭煲买来三天就无法加热",
-    "category": "electronics",
-    "region_code": "440203",
-}
+from .routed import COMPLAINT, gateway_to_complaints
+
 KEYS = TestKeys()
 
 
 async def test_the_third_anonymous_filing_is_refused_at_the_gateway(stack: TestStack) -> None:
-    async with (
-        run_service(
-            stack, COMPLAINTS, complaints_app, ComplaintsSettings, run_consumers=False
-        ) as complaints,
-        run_service(
-            stack,
-            GATEWAY,
-            gateway_app,
-            GatewaySettings,
-            public_rate_burst=2,
-            public_rate_per_minute=1,
-            upstream_urls={"credit": f"http://127.0.0.1:{free_port()}"},
-        ) as gateway,
-    ):
-        gateway.app.state.dependencies.upstreams.clients["complaints"] = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=complaints.app), base_url="http://complaints"
-        )
+    limit = {"public_rate_burst": 2, "public_rate_per_minute": 1}
+    async with gateway_to_complaints(stack, gateway=limit) as (gateway, complaints):
         complaints.app.state.token_verifier = KEYS.verifier()
         gateway.app.state.token_verifier = KEYS.verifier()
         filings = [
@@ -80,3 +51,30 @@ async def test_the_third_anonymous_filing_is_refused_at_the_gateway(stack: TestS
     assert [read.status_code for read in reads] == [200, 200, 200]
     assert made_up.status_code == 401
     assert stored_at_end == 4  # two anonymous, the citizen's, the proxied client's
+
+
+async def test_behind_the_gateway_each_caller_has_its_own_bucket_and_cannot_spend_another(
+    stack: TestStack,
+) -> None:
+    # As deployed: the gateway is not on the service's loopback but somewhere in its network,
+    # which the service trusts; an ingress (the test client, on loopback) is in front of the
+    # gateway and appends the address it was called from.
+    limit = {"public_rate_burst": 1, "public_rate_per_minute": 1}
+    async with gateway_to_complaints(
+        stack,
+        complaints={**limit, "trusted_proxies": ["10.210.0.0/24"]},
+        gateway_address="10.210.0.3",
+    ) as (gateway, _):
+
+        async def file(forwarded_for: str) -> int:
+            headers = {"X-Forwarded-For": forwarded_for}
+            response = await gateway.client.post(
+                "/api/v1/complaints", json=COMPLAINT, headers=headers
+            )
+            return response.status_code
+
+        # 203.0.113.9 writes its victim's address first; the ingress appends its real one.
+        attacker = "198.51.100.4, 203.0.113.9"
+        statuses = [await file(attacker), await file("198.51.100.4"), await file(attacker)]
+
+    assert statuses == [201, 201, 429]

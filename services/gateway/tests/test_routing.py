@@ -3,26 +3,10 @@ answers 503 naming itself, while the rest of the platform keeps working."""
 
 from __future__ import annotations
 
-import httpx
-
-from qgov_complaints import SERVICE as COMPLAINTS
-from qgov_complaints.main import ComplaintsSettings
-from qgov_complaints.main import create_app as complaints_app
-from qgov_gateway import SERVICE as GATEWAY
-from qgov_gateway.main import GatewaySettings
-from qgov_gateway.main import create_app as gateway_app
 from qgov_gateway.routing import service_for
-from qgov_shared.devstack.embedded import free_port
-from qgov_shared.testing.stack import TestStack, run_service
+from qgov_shared.testing.stack import TestStack
 
-COMPLAINT = {
-    "complainant": {"name": "张三", "phone": "13812345678", "address": "广东省韶关市武江区某路1号"},
-    "respondent": {"name": "韶关某电器有限公司", "credit_code": "91350100M000100Y43"},
-    "request": "退货退款",
-    "facts": "电饭煲买来三天就无法加热",
-    "category": "electronics",
-    "region_code": "440203",
-}
+from .routed import COMPLAINT, gateway_to_complaints
 
 
 def test_paths_belong_to_their_services() -> None:
@@ -37,23 +21,9 @@ def test_paths_belong_to_their_services() -> None:
 async def test_a_citizen_files_and_follows_through_the_gateway_while_credit_is_down(
     stack: TestStack,
 ) -> None:
-    async with (
-        run_service(
-            stack, COMPLAINTS, complaints_app, ComplaintsSettings, run_consumers=False
-        ) as complaints,
-        run_service(
-            stack,
-            GATEWAY,
-            gateway_app,
-            GatewaySettings,
-            environment="development",
-            upstream_urls={"credit": f"http://127.0.0.1:{free_port()}"},
-        ) as gateway,
-    ):
+    development = {"environment": "development"}
+    async with gateway_to_complaints(stack, gateway=development) as (gateway, complaints):
         upstreams = gateway.app.state.dependencies.upstreams
-        upstreams.clients["complaints"] = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=complaints.app), base_url="http://complaints"
-        )
         complaints.app.state.token_verifier = gateway.app.state.token_verifier
         client = gateway.client
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -71,9 +71,10 @@ class ServiceSettings(BaseSettings):
         20.0, description="Sustained requests per minute per client on public write endpoints."
     )
     public_rate_burst: int = Field(10, description="Requests a client may make at once.")
-    trusted_proxies: list[str] = Field(
+    trusted_proxies: list[IPvAnyNetwork] = Field(
         default_factory=lambda: ["127.0.0.1"],
-        description="Peers whose X-Forwarded-For names the real client (the gateway).",
+        description="Addresses or networks (CIDR) of the proxies in front of this service (the "
+        "gateway, an ingress): the client is the right-most X-Forwarded-For hop not among them.",
     )
     cors_allow_origins: list[str] = Field(
         default_factory=list,

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_gateway.routing import ROUTES, Upstreams, service_for
+from qgov_shared.http.openapi import PROBLEM_SCHEMAS, add_problem_responses
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ DOC_TTL_S = 60.0
 _FETCH_TIMEOUT_S = 3.0
 _SCHEMA_REF = "#/components/schemas/"
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+_WRITES = frozenset({"post", "put", "patch", "delete"})
 
 
 def merge_openapi(gateway_doc: Doc, service_docs: dict[str, Doc], routes: dict[str, str]) -> Doc:
@@ -68,11 +70,14 @@ def _add_service(merged: Doc, service: str, doc: Doc, routes: dict[str, str]) ->
     schemas = {name: all_schemas[name] for name in sorted(_reachable(paths, all_schemas))}
     schemes = components.get("securitySchemes", {})
     ours = merged["components"]
+    # The problems the gateway itself answers on routed paths (`_document_routing`).
+    ours.setdefault("schemas", {}).update(copy.deepcopy(PROBLEM_SCHEMAS))
     schema_names = _renames(ours.get("schemas", {}), schemas, service)
     scheme_names = _renames(ours.get("securitySchemes", {}), schemes, service)
 
     _rewrite_refs([paths, schemas], schema_names)
     _tag_operations(paths, service)
+    _document_routing(paths)
     for operation in _operations(paths):
         _rename_security(operation, scheme_names)
     merged["paths"].update(paths)
@@ -83,6 +88,16 @@ def _add_service(merged: Doc, service: str, doc: Doc, routes: dict[str, str]) ->
         if found:
             ours.setdefault(kind, {}).update({names.get(n, n): d for n, d in found.items()})
     merged["tags"].append(_tag(service, doc))
+
+
+def _document_routing(paths: Doc) -> None:
+    """What the gateway itself may answer on a routed path: a refused token (it checks tokens
+    before forwarding), its limit on anonymous writes, and the service being unavailable."""
+    for item in paths.values():
+        for method, operation in item.items():
+            if method in _METHODS:
+                writes = {429} if method in _WRITES else set()
+                add_problem_responses(operation, {401, 503} | writes)
 
 
 def _renames(ours: Doc, theirs: Doc, service: str) -> dict[str, str]:

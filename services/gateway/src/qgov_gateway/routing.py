@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_shared.auth import CurrentPrincipal
 from qgov_shared.http.problems import ProblemException
-from qgov_shared.http.ratelimit import spend_one
+from qgov_shared.http.ratelimit import client_address, spend_one
 
 # Which service owns which public path (longest prefix wins).
 ROUTES: dict[str, str] = {
@@ -120,8 +120,9 @@ async def forward(
     breaker = upstreams.breaker(service)
     if not breaker.allows(time.monotonic()):
         raise _unavailable(service)
+    caller = client_address(request, deps.settings.trusted_proxies)
     try:
-        answer = await _send(upstreams.clients[service], request)
+        answer = await _send(upstreams.clients[service], request, caller)
     except httpx.TransportError:
         breaker.failed(time.monotonic())
         raise _unavailable(service) from None
@@ -130,15 +131,15 @@ async def forward(
     return Response(answer.content, status_code=answer.status_code, headers=headers)
 
 
-async def _send(client: httpx.AsyncClient, request: Request) -> httpx.Response:
+async def _send(client: httpx.AsyncClient, request: Request, caller: str) -> httpx.Response:
     headers = {
         name: request.headers[name]
         for name in _FORWARDED_REQUEST_HEADERS
         if name in request.headers
     }
-    peer = request.client.host if request.client else "unknown"
-    forwarded = request.headers.get("x-forwarded-for")
-    headers["x-forwarded-for"] = f"{forwarded}, {peer}" if forwarded else peer
+    # Set, not appended: the service trusts the gateway, so whatever the gateway names is the
+    # client; hops a caller wrote itself must not travel on as if the gateway vouched for them.
+    headers["x-forwarded-for"] = caller
     outgoing = client.build_request(
         request.method,
         request.url.path,

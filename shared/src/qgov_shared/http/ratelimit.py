@@ -1,9 +1,8 @@
 """Per-client rate limits for endpoints anyone may call (filing a complaint): a token bucket
 per client, refilled continuously; an empty bucket is a 429 with `Retry-After`.
 
-A client is its verified subject when it has a token, otherwise its address — the first
-`X-Forwarded-For` hop when the request comes through one of `trusted_proxies` (the gateway),
-else the peer address. Buckets live in the process: a replica limits what it serves.
+A client is its verified subject when it has a token, otherwise its address (`client_address`).
+Buckets live in the process: a replica limits what it serves.
 """
 
 from __future__ import annotations
@@ -11,8 +10,9 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address
 
 from fastapi import Request
 
@@ -52,14 +52,38 @@ class RateLimiter:
         return (1 - bucket.tokens) / self.rate
 
 
-def client_of(request: Request, subject: str, trusted_proxies: frozenset[str]) -> str:
+Networks = Iterable[IPv4Network | IPv6Network]
+
+
+def client_address(request: Request, trusted_proxies: Networks) -> str:
+    """The caller's address: the peer, unless the peer is a trusted proxy; then, walking the
+    `X-Forwarded-For` chain from the right, the first hop that is not one. Each trusted proxy
+    appends the address it was called from, so the hops right of that one are vouched for;
+    everything left of it was written by the caller and may name anyone."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for")).split(",")
+    chain = [*(hop.strip() for hop in forwarded if hop.strip()), peer]
+    proxies = tuple(trusted_proxies)
+    for hop in reversed(chain):
+        if not _is_one_of(hop, proxies):
+            return hop
+    return chain[0]  # proxies all the way: the farthest one is the caller
+
+
+def _is_one_of(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False  # not an address, so no proxy of ours
+    if isinstance(ip, IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped  # a dual-stack listener shows IPv4 peers as ::ffff:a.b.c.d
+    return any(ip in network for network in networks)
+
+
+def client_of(request: Request, subject: str, trusted_proxies: Networks) -> str:
     if subject:
         return f"subject:{subject}"
-    peer = request.client.host if request.client else "unknown"
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and peer in trusted_proxies:
-        return f"address:{forwarded.split(',')[0].strip()}"
-    return f"address:{peer}"
+    return f"address:{client_address(request, trusted_proxies)}"
 
 
 async def rate_limited(request: Request, principal: CurrentPrincipal) -> None:
@@ -72,8 +96,7 @@ def spend_one(request: Request, subject: str = "") -> None:
     service's `Dependencies`; a 429 problem with `Retry-After` when its bucket is empty."""
     dependencies = request.app.state.dependencies
     limiter: RateLimiter = dependencies.rate_limiter
-    proxies = frozenset(dependencies.settings.trusted_proxies)
-    wait = limiter.take(client_of(request, subject, proxies))
+    wait = limiter.take(client_of(request, subject, dependencies.settings.trusted_proxies))
     if wait:
         raise ProblemException(
             429,
