@@ -101,7 +101,7 @@ def document_problems(document: Doc, routes: Iterable[BaseRoute]) -> Doc:
         for method, operation in item.items():
             route = by_operation.get((path, method))
             if route is not None:
-                _document(operation, problem_statuses(route, method, operation))
+                add_problem_responses(operation, problem_statuses(route, method, operation))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_ERROR_SCHEMAS:
         schemas.pop(name, None)
@@ -138,7 +138,8 @@ def problem_statuses(route: RouteContext, method: str, operation: Doc) -> set[in
 _PROBLEM_CONTENT: Doc = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_REF}}}
 
 
-def _document(operation: Doc, statuses: set[int]) -> None:
+def add_problem_responses(operation: Doc, statuses: set[int]) -> None:
+    """Document `statuses` on `operation` as problem answers, where it does not already."""
     responses = operation.setdefault("responses", {})
     for status, response in responses.items():
         if _is_error(status) and "content" not in response:
