@@ -3,6 +3,8 @@ answers 503 naming itself, while the rest of the platform keeps working."""
 
 from __future__ import annotations
 
+import httpx
+
 from qgov_gateway.routing import service_for
 from qgov_shared.testing.stack import TestStack
 
@@ -64,3 +66,30 @@ async def test_a_citizen_files_and_follows_through_the_gateway_while_credit_is_d
         assert upstreams.breaker("credit").opened_at is not None
         assert (await client.get("/open311/v2/services.json")).status_code == 200
         assert (await client.get("/api/v1/nowhere")).status_code == 404
+
+
+async def failing_on_one_route(scope, receive, send) -> None:
+    """A live credit service with one broken route: it answers 500 there, 200 elsewhere."""
+    assert scope["type"] == "http"
+    status = 500 if scope["path"].endswith("/broken") else 200
+    headers = [(b"content-type", b"application/problem+json")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b'{"status": %d}' % status})
+
+
+async def test_a_service_answering_500_is_not_an_outage(stack: TestStack) -> None:
+    async with gateway_to_complaints(stack) as (gateway, _):
+        upstreams = gateway.app.state.dependencies.upstreams
+        upstreams.clients["credit"] = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=failing_on_one_route), base_url="http://credit"
+        )
+        broken = [
+            await gateway.client.get("/api/v1/credit/broken")
+            for _ in range(10)  # past threshold
+        ]
+        working = await gateway.client.get("/api/v1/credit/public/91350100M000100Y43")
+
+    assert [response.status_code for response in broken] == [500] * 10
+    assert broken[0].json() == {"status": 500}  # the service's own answer, passed through
+    assert working.status_code == 200
+    assert upstreams.breaker("credit").state == "closed"

@@ -5,8 +5,11 @@ here, so a flood is refused before it costs a service anything."""
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 import httpx
 from fastapi import APIRouter, Request, Response
@@ -49,25 +52,55 @@ _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+class CircuitOpen(Exception):
+    """The breaker refused the request without trying the service."""
+
+
 @dataclass
 class CircuitBreaker:
-    """Opens after `threshold` failures in a row; lets one try through after `cooldown_s`."""
+    """Closed, it lets every request through and counts outages in a row (a transport failure
+    or a timeout: any answer, a 500 too, shows the service is there). At `threshold` it opens
+    and refuses every request for `cooldown_s`. Then it is half-open: one probe goes through
+    while the others are still refused; an answer closes it, an outage opens it again."""
 
     threshold: int = 5
     cooldown_s: float = 10.0
+    clock: Callable[[], float] = time.monotonic
+    outages: tuple[type[BaseException], ...] = (httpx.TransportError,)
     failures: int = 0
     opened_at: float | None = None
+    probing: bool = False
 
-    def allows(self, now: float) -> bool:
-        return self.opened_at is None or now - self.opened_at >= self.cooldown_s
+    @property
+    def state(self) -> Literal["closed", "open", "half-open"]:
+        if self.opened_at is None:
+            return "closed"
+        cooling = self.clock() - self.opened_at < self.cooldown_s
+        return "open" if cooling or self.probing else "half-open"
 
-    def succeeded(self) -> None:
-        self.failures, self.opened_at = 0, None
-
-    def failed(self, now: float) -> None:
-        self.failures += 1
-        if self.failures >= self.threshold:
-            self.opened_at = now
+    @contextlib.contextmanager
+    def attempt(self) -> Iterator[None]:
+        """Around one request: raises CircuitOpen instead of letting it through, and learns
+        from how the request ends."""
+        state = self.state
+        if state == "open":
+            raise CircuitOpen()
+        is_probe = state == "half-open"
+        self.probing = self.probing or is_probe
+        try:
+            yield
+        except self.outages:
+            self.failures += 1
+            if self.failures >= self.threshold:
+                self.opened_at = self.clock()
+            raise
+        else:
+            self.failures, self.opened_at, self.probing = 0, None, False
+        finally:
+            # Whatever ended the probe (an outage, or a cancelled request: no verdict), the
+            # next request may probe; the cooldown has started again after an outage.
+            if is_probe:
+                self.probing = False
 
 
 @dataclass
@@ -117,16 +150,12 @@ async def forward(
         # limits the verified subject itself.
         spend_one(request)
     upstreams = deps.upstreams
-    breaker = upstreams.breaker(service)
-    if not breaker.allows(time.monotonic()):
-        raise _unavailable(service)
     caller = client_address(request, deps.settings.trusted_proxies)
     try:
-        answer = await _send(upstreams.clients[service], request, caller)
-    except httpx.TransportError:
-        breaker.failed(time.monotonic())
+        with upstreams.breaker(service).attempt():
+            answer = await _send(upstreams.clients[service], request, caller)
+    except (CircuitOpen, httpx.TransportError):
         raise _unavailable(service) from None
-    breaker.succeeded()
     headers = {name: answer.headers[name] for name in _RETURNED_HEADERS if name in answer.headers}
     return Response(answer.content, status_code=answer.status_code, headers=headers)
 
