@@ -17,6 +17,7 @@ from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as gateway_app
 from qgov_gateway.platform_docs import DOC_TTL_S, merge_openapi
 from qgov_shared.devstack.embedded import free_port
+from qgov_shared.http.openapi import PROBLEM_SCHEMAS
 from qgov_shared.http.security import DOCS_CSP
 from qgov_shared.testing.stack import TestStack, run_service
 
@@ -91,7 +92,7 @@ def test_identical_schemas_merge_under_one_name() -> None:
     )
     merged = merge_openapi(_gateway_doc(), {"things": things}, ROUTES)
 
-    assert set(merged["components"]["schemas"]) == {"Token", "Page"}
+    assert set(merged["components"]["schemas"]) == {"Token", "Page", *PROBLEM_SCHEMAS}
     assert merged["components"]["securitySchemes"] == {"HTTPBearer": BEARER}
     schema = merged["paths"]["/api/v1/things"]["post"]["responses"]["200"]["content"]
     assert schema["application/json"]["schema"] == _ref("Token")
@@ -126,6 +127,17 @@ def test_different_schemas_with_one_name_are_renamed_and_references_follow() -> 
     assert _dangling_refs(merged) == set()
 
 
+def test_routed_operations_document_what_the_gateway_itself_refuses() -> None:
+    things = _doc({"/api/v1/things": {"get": _operation(), "post": _operation()}})
+    merged = merge_openapi(_gateway_doc(), {"things": things}, ROUTES)
+
+    routed = merged["paths"]["/api/v1/things"]
+    # A refused token, the service unavailable; for writes, the anonymous write limit too.
+    assert list(routed["get"]["responses"]) == ["200", "401", "503"]
+    assert list(routed["post"]["responses"]) == ["200", "401", "429", "503"]
+    assert _dangling_refs(merged) == set()
+
+
 def test_schemas_only_unrouted_paths_use_are_left_out() -> None:
     things = _doc(
         {
@@ -140,7 +152,13 @@ def test_schemas_only_unrouted_paths_use_are_left_out() -> None:
     )
     merged = merge_openapi(_gateway_doc(), {"things": things}, ROUTES)
 
-    assert set(merged["components"]["schemas"]) == {"Token", "Page", "Thing", "Part"}
+    assert set(merged["components"]["schemas"]) == {
+        "Token",
+        "Page",
+        "Thing",
+        "Part",
+        *PROBLEM_SCHEMAS,
+    }
 
 
 def test_a_different_security_scheme_with_a_taken_name_is_renamed() -> None:
