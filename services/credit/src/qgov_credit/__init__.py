@@ -9,4 +9,5 @@ SERVICE = ServiceSpec(
     port=8002,
     app_factory="qgov_credit.main:create_app",
     migrations=Path(__file__).parent / "migrations" / "versions",
+    events="qgov_credit.events:EVENTS",
 )

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from qgov_credit import domain, handlers
 from qgov_credit.dependencies import ContextDep
+from qgov_credit.events import Reason
 from qgov_credit.handlers import Context, EnterpriseNotFound
 from qgov_credit.models import (
     CreditRecord,
@@ -162,7 +163,8 @@ async def credit_file(
             **CreditSummary.model_validate(enterprise).model_dump(),
             listings=[_listing_view(listing, ctx) for listing in listings],
             reasons=[
-                ReasonView(**reason) for reason in handlers.reasons_json(assessment, ctx.policy)
+                ReasonView(**reason.model_dump())
+                for reason in Reason.all_of(assessment, ctx.policy)
             ],
             records=[RecordView.model_validate(record) for record in records],
         )

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from qgov_credit import domain
 from qgov_credit.domain import Assessment, Record, RuleViolation
+from qgov_credit.events import (
+    EnterpriseDelisted,
+    EnterpriseListed,
+    GradeChanged,
+    Reason,
+    RepairDecided,
+)
 from qgov_credit.models import (
     CreditRecord,
     Enterprise,
@@ -22,12 +28,11 @@ from qgov_credit.models import (
 )
 from qgov_credit.policy import CreditPolicy
 from qgov_shared.auth import Principal
-from qgov_shared.envelope import CloudEvent, new_event
+from qgov_shared.envelope import CloudEvent
 from qgov_shared.errors import NotFound
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import is_valid_credit_code, parse_credit_code
 
-SOURCE = "/qgov/credit"
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
@@ -219,23 +224,6 @@ async def records_of(code: str, uow: UnitOfWork) -> list[Record]:
     return [Record(*row) for row in await uow.session.execute(query)]
 
 
-def reasons_json(assessment: Assessment, policy: CreditPolicy) -> list[dict[str, Any]]:
-    """The assessment's reasons as events and files spell them; `public` tells readers outside
-    the regulator and the enterprise which of them they may show."""
-    return [
-        {
-            "record_id": reason.record_id,
-            "kind": reason.kind,
-            "severity": reason.severity,
-            "points": reason.points,
-            "effective_on": reason.effective_on.isoformat(),
-            "counts_until": reason.counts_until.isoformat(),
-            "public": policy.kinds[reason.kind].public,
-        }
-        for reason in assessment.reasons
-    ]
-
-
 async def _add_record(record: CreditRecord, uow: UnitOfWork, ctx: Context, cause: str) -> None:
     """Store a new record, list the enterprise if the record calls for it, and regrade."""
     uow.session.add(record)
@@ -272,21 +260,15 @@ async def _list(
         )
     )
     enterprise.listed = True
-    uow.publish(
-        new_event(
-            "qgov.credit.enterprise.listed.v1",
-            source=SOURCE,
-            subject=enterprise.credit_code,
-            data={
-                "credit_code": enterprise.credit_code,
-                "region_code": enterprise.region_code,
-                "listed_on": record.effective_on.isoformat(),
-                "reason": reason,
-                "earliest_delisting_on": earliest.isoformat(),
-                "joint_punishment": list(ctx.policy.listing.joint_punishment),
-            },
-        )
+    listed = EnterpriseListed(
+        credit_code=enterprise.credit_code,
+        region_code=enterprise.region_code,
+        listed_on=record.effective_on,
+        reason=reason,
+        earliest_delisting_on=earliest,
+        joint_punishment=ctx.policy.listing.joint_punishment,
     )
+    uow.publish(listed.event(subject=enterprise.credit_code, time=ctx.now))
 
 
 def _record(
@@ -317,38 +299,25 @@ def _record(
 def _announce(
     enterprise: Enterprise, assessment: Assessment, uow: UnitOfWork, ctx: Context, cause: str
 ) -> None:
-    reasons = reasons_json(assessment, ctx.policy)
+    """Publish the change, and keep it in the file's history as the event tells it."""
+    changed = GradeChanged(
+        credit_code=enterprise.credit_code,
+        region_code=enterprise.region_code,
+        previous_grade=enterprise.grade,
+        grade=assessment.grade,
+        previous_score=enterprise.score,
+        score=assessment.score,
+        rule_version=assessment.rule_version,
+        cause=cause,
+        assessed_on=ctx.today,
+        reasons=Reason.all_of(assessment, ctx.policy),
+    )
+    uow.publish(changed.event(subject=enterprise.credit_code, time=ctx.now))
     uow.session.add(
         GradeChange(
-            credit_code=enterprise.credit_code,
+            **changed.model_dump(exclude={"region_code", "reasons"}),
+            reasons=changed.model_dump(mode="json")["reasons"],
             changed_at=ctx.now,
-            assessed_on=ctx.today,
-            previous_score=enterprise.score,
-            score=assessment.score,
-            previous_grade=enterprise.grade,
-            grade=assessment.grade,
-            rule_version=assessment.rule_version,
-            cause=cause,
-            reasons=reasons,
-        )
-    )
-    uow.publish(
-        new_event(
-            "qgov.credit.grade.changed.v1",
-            source=SOURCE,
-            subject=enterprise.credit_code,
-            data={
-                "credit_code": enterprise.credit_code,
-                "region_code": enterprise.region_code,
-                "previous_grade": enterprise.grade,
-                "grade": assessment.grade,
-                "previous_score": enterprise.score,
-                "score": assessment.score,
-                "rule_version": assessment.rule_version,
-                "cause": cause,
-                "assessed_on": ctx.today.isoformat(),
-                "reasons": reasons,
-            },
         )
     )
 
@@ -423,20 +392,14 @@ async def decide_repair(
     application.decided_at, application.decision_reason = ctx.now, reason
     if approve:
         await _repair(application, enterprise, uow, ctx)
-    uow.publish(
-        new_event(
-            "qgov.credit.repair.decided.v1",
-            source=SOURCE,
-            subject=enterprise.credit_code,
-            data={
-                "credit_code": enterprise.credit_code,
-                "application_id": application.id,
-                "target": application.target,
-                "approved": approve,
-                "decided_on": ctx.today.isoformat(),
-            },
-        )
+    decided = RepairDecided(
+        credit_code=enterprise.credit_code,
+        application_id=application.id,
+        target=application.target,
+        approved=approve,
+        decided_on=ctx.today,
     )
+    uow.publish(decided.event(subject=enterprise.credit_code, time=ctx.now))
     return application
 
 
@@ -451,20 +414,14 @@ async def _repair(
     listing = await uow.session.get(Listing, application.listing_id, with_for_update=True)
     listing.delisted_on = ctx.today
     enterprise.listed = False
-    uow.publish(
-        new_event(
-            "qgov.credit.enterprise.delisted.v1",
-            source=SOURCE,
-            subject=enterprise.credit_code,
-            data={
-                "credit_code": enterprise.credit_code,
-                "region_code": enterprise.region_code,
-                "listed_on": listing.listed_on.isoformat(),
-                "delisted_on": ctx.today.isoformat(),
-                "reason": "repair_approved",
-            },
-        )
+    delisted = EnterpriseDelisted(
+        credit_code=enterprise.credit_code,
+        region_code=enterprise.region_code,
+        listed_on=listing.listed_on,
+        delisted_on=ctx.today,
+        reason="repair_approved",
     )
+    uow.publish(delisted.event(subject=enterprise.credit_code, time=ctx.now))
     await regrade(enterprise.credit_code, uow, ctx, cause=f"repair:{application.id}")
 
 

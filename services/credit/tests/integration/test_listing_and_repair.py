@@ -4,7 +4,7 @@ regulator's decision does. Every event the service publishes is held to its cont
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -282,3 +282,24 @@ async def test_a_penalty_publicity_repair_hides_the_penalty_but_it_still_counts(
     assert record["public"] is False
     response = await apply(office, target="penalty_publicity", record_id=penalty["id"])
     assert pointers(problem(response, 422)) == ["#/record_id"]  # no longer public
+
+
+async def test_every_event_is_dated_by_the_services_clock(office: Office, contracts):
+    await office.entered(ENTERPRISE, "serious_penalty")
+    listed_at = office.clock.now
+    office.clock.set(DELISTABLE_ON)
+    application = await applied(office)
+    await decide(office, application["id"], True)
+    delisted_at = office.clock.now
+
+    published = await events(office, contracts)
+
+    assert sorted((e["type"], datetime.fromisoformat(e["time"])) for e in published) == sorted(
+        [
+            (LISTED, listed_at),
+            (GRADE_CHANGED, listed_at),
+            (DELISTED, delisted_at),
+            (GRADE_CHANGED, delisted_at),
+            (DECIDED, delisted_at),
+        ]
+    )

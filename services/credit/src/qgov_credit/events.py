@@ -1,0 +1,117 @@
+"""The facts the credit service publishes on `qgov.credit`, keyed by the enterprise's credit
+code: one model per event type, from which both the CloudEvent and its schema are made."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from qgov_credit.domain import Assessment
+from qgov_credit.policy import CreditPolicy, Grade
+from qgov_shared.events import CreditCode, EventData, RegionCode
+
+Score = Annotated[int, Field(ge=0, le=100)]
+
+
+def _distinct(flags: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(flags)) < len(flags):
+        raise ValueError("each flag is named once")
+    return flags
+
+
+class Reason(BaseModel):
+    """One live record and what it does to the score."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    record_id: int = Field(ge=1)
+    kind: str
+    severity: str
+    points: int
+    effective_on: date
+    counts_until: date
+    public: bool = Field(
+        description="whether the record is shown outside the regulators and the enterprise"
+    )
+
+    @classmethod
+    def all_of(cls, assessment: Assessment, policy: CreditPolicy) -> tuple[Reason, ...]:
+        """The assessment's reasons; `public` tells readers outside the regulator and the
+        enterprise which of them they may show."""
+        return tuple(
+            cls(
+                record_id=reason.record_id,
+                kind=reason.kind,
+                severity=reason.severity,
+                points=reason.points,
+                effective_on=reason.effective_on,
+                counts_until=reason.counts_until,
+                public=policy.kinds[reason.kind].public,
+            )
+            for reason in assessment.reasons
+        )
+
+
+class EnterpriseFact(EventData):
+    """What every fact about an enterprise's standing says first: whose, and where supervised."""
+
+    credit_code: CreditCode
+    region_code: RegionCode
+
+
+class GradeChanged(EnterpriseFact):
+    """An enterprise's credit score or grade changed; its reasons are the live records behind it."""
+
+    TYPE: ClassVar[str] = "qgov.credit.grade.changed.v1"
+    previous_grade: Grade
+    grade: Grade
+    previous_score: Score
+    score: Score
+    rule_version: str = Field(min_length=1)
+    cause: str = Field(
+        min_length=1,
+        description="what prompted the assessment: event:<type>:<id>, record:<id>, repair:<id>, "
+        "records_expired_or_took_effect, or rebuild",
+    )
+    assessed_on: date
+    reasons: tuple[Reason, ...]
+
+
+class EnterpriseListed(EnterpriseFact):
+    """An enterprise was put on the serious-violation list (严重违法失信名单)."""
+
+    TYPE: ClassVar[str] = "qgov.credit.enterprise.listed.v1"
+    listed_on: date
+    reason: str = Field(
+        min_length=1, description="the record kind that listed it, or repeated_<kind>"
+    )
+    earliest_delisting_on: date
+    joint_punishment: Annotated[tuple[str, ...], AfterValidator(_distinct)] = Field(
+        json_schema_extra={"uniqueItems": True},
+        description="flags other services apply while the listing lasts",
+    )
+
+
+class EnterpriseDelisted(EnterpriseFact):
+    """An approved credit repair ended an enterprise's listing; its history stays, not public."""
+
+    TYPE: ClassVar[str] = "qgov.credit.enterprise.delisted.v1"
+    listed_on: date
+    delisted_on: date
+    reason: Literal["repair_approved"]
+
+
+class RepairDecided(EventData):
+    """A regulator decided an enterprise's credit-repair application (信用修复)."""
+
+    TYPE: ClassVar[str] = "qgov.credit.repair.decided.v1"
+    credit_code: CreditCode
+    application_id: int = Field(ge=1)
+    target: Literal["listing", "penalty_publicity"]
+    approved: bool
+    decided_on: date
+
+
+EVENTS = (GradeChanged, EnterpriseListed, EnterpriseDelisted, RepairDecided)
