@@ -3,10 +3,15 @@ answers 503 naming itself, while the rest of the platform keeps working."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+from collections.abc import AsyncIterator
+
 import httpx
 
 from qgov_gateway.routing import service_for
-from qgov_shared.testing.stack import TestStack
+from qgov_shared.testing.problems import problem
+from qgov_shared.testing.stack import RunningService, TestStack
 
 from .routed import COMPLAINT, gateway_to_complaints
 
@@ -69,20 +74,28 @@ async def test_a_citizen_files_and_follows_through_the_gateway_while_credit_is_d
 
 
 async def failing_on_one_route(scope, receive, send) -> None:
-    """A live credit service with one broken route: it answers 500 there, 200 elsewhere."""
+    """A live credit service with one broken route: it answers 500 there, 200 elsewhere, with
+    the path and query it was asked for."""
     assert scope["type"] == "http"
     status = 500 if scope["path"].endswith("/broken") else 200
-    headers = [(b"content-type", b"application/problem+json")]
+    body = {"status": status, "path": scope["path"], "query": scope["query_string"].decode()}
+    headers = [(b"content-type", b"application/json")]
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": b'{"status": %d}' % status})
+    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+
+
+@contextlib.asynccontextmanager
+async def gateway_to_credit(stack: TestStack) -> AsyncIterator[RunningService]:
+    async with gateway_to_complaints(stack) as (gateway, _):
+        gateway.app.state.dependencies.upstreams.clients["credit"] = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=failing_on_one_route), base_url="http://credit"
+        )
+        yield gateway
 
 
 async def test_a_service_answering_500_is_not_an_outage(stack: TestStack) -> None:
-    async with gateway_to_complaints(stack) as (gateway, _):
+    async with gateway_to_credit(stack) as gateway:
         upstreams = gateway.app.state.dependencies.upstreams
-        upstreams.clients["credit"] = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=failing_on_one_route), base_url="http://credit"
-        )
         broken = [
             await gateway.client.get("/api/v1/credit/broken")
             for _ in range(10)  # past threshold
@@ -90,6 +103,30 @@ async def test_a_service_answering_500_is_not_an_outage(stack: TestStack) -> Non
         working = await gateway.client.get("/api/v1/credit/public/91350100M000100Y43")
 
     assert [response.status_code for response in broken] == [500] * 10
-    assert broken[0].json() == {"status": 500}  # the service's own answer, passed through
+    assert broken[0].json()["status"] == 500  # the service's own answer, passed through
     assert working.status_code == 200
     assert upstreams.breaker("credit").state == "closed"
+
+
+async def test_a_path_with_control_characters_is_refused_before_it_is_forwarded(
+    stack: TestStack,
+) -> None:
+    async with gateway_to_credit(stack) as gateway:
+        refused = [
+            await gateway.client.get(f"/api/v1/credit/public/{characters}")
+            for characters in ("%0A", "%00", "%7F", "a%0Db%09c")
+        ]
+        # A line break inside the path matches no route at all.
+        unrouted = await gateway.client.get("/api/v1/credit/public/a%0Ab")
+    for response in refused:
+        body = problem(response, 400)
+        assert body["instance"].startswith("/api/v1/credit/public/")
+        assert body["errors"][0]["in"] == "path"
+    problem(unrouted, 404)
+
+
+async def test_the_path_reaches_the_service_as_the_caller_wrote_it(stack: TestStack) -> None:
+    async with gateway_to_credit(stack) as gateway:
+        seen = await gateway.client.get("/api/v1/credit/public/a%3Fb%23c%2541?page=2")
+    assert seen.json()["path"] == "/api/v1/credit/public/a?b#c%41"
+    assert seen.json()["query"] == "page=2"

@@ -6,10 +6,12 @@ here, so a flood is refused before it costs a service anything."""
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Request, Response
@@ -49,6 +51,9 @@ _RETURNED_HEADERS = (
     "cache-control",
 )
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# What a path segment may carry unencoded (RFC 3986 pchar) besides letters, digits and "-._~".
+_PATH_CHARACTERS = "/:@!$&'()*+,;="
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -142,6 +147,7 @@ async def forward(
     """Forward the request to the service that owns its path. A token is checked here first
     (the service checks it again), so a made-up one is refused without a hop and cannot dodge
     the limit on anonymous writes."""
+    path = _forwarded_path(request)
     service = service_for(request.url.path)
     if service is None:
         raise ProblemException(404, "No service answers this path.")
@@ -153,14 +159,30 @@ async def forward(
     caller = client_address(request, deps.settings.trusted_proxies)
     try:
         with upstreams.breaker(service).attempt():
-            answer = await _send(upstreams.clients[service], request, caller)
+            answer = await _send(upstreams.clients[service], request, path, caller)
     except (CircuitOpen, httpx.TransportError):
         raise _unavailable(service) from None
     headers = {name: answer.headers[name] for name in _RETURNED_HEADERS if name in answer.headers}
     return Response(answer.content, status_code=answer.status_code, headers=headers)
 
 
-async def _send(client: httpx.AsyncClient, request: Request, caller: str) -> httpx.Response:
+def _forwarded_path(request: Request) -> str:
+    """The path the service is to see: the one routed here, decoded once and encoded again, so
+    what the caller had encoded (`%25`, `%3F`, `%23`) arrives as it left. Control characters
+    have no place in a URL, and no service answers a path holding one."""
+    path = request.scope["path"]
+    if _CONTROL_CHARACTERS.search(path):
+        raise ProblemException(
+            400,
+            "The path holds a control character; no service answers such a path.",
+            errors=[{"in": "path", "parameter": "path", "detail": "no control characters"}],
+        )
+    return quote(path, safe=_PATH_CHARACTERS)
+
+
+async def _send(
+    client: httpx.AsyncClient, request: Request, path: str, caller: str
+) -> httpx.Response:
     headers = {
         name: request.headers[name]
         for name in _FORWARDED_REQUEST_HEADERS
@@ -171,7 +193,7 @@ async def _send(client: httpx.AsyncClient, request: Request, caller: str) -> htt
     headers["x-forwarded-for"] = caller
     outgoing = client.build_request(
         request.method,
-        request.url.path,
+        path,
         params=request.query_params,
         headers=headers,
         content=await request.body(),
