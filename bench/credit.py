@@ -7,7 +7,7 @@ Starts PostgreSQL and the broker once (or uses QGOV_DATABASE_URL / QGOV_KAFKA_BO
 then, in every run, on a fresh credit database:
 
     (a) seeding (setup, untimed in the table): E enterprises and R credit records COPYed in
-    (b) rebuild: handlers.rebuild in one UnitOfWork        vs  raw asyncpg read + domain.assess
+    (b) rebuild: grading.rebuild in one UnitOfWork         vs  raw asyncpg read + domain.assess
     (c) intake: the real EventConsumer (credit.intake)      vs  (d) raw aiokafka group getmany
         applying N qgov.complaints.complaint.closed.v1          of the same N messages
 
@@ -51,8 +51,9 @@ from bench.common import (
     repeat_runs,
     stack_session,
 )
-from qgov_credit import SERVICE, domain, handlers
-from qgov_credit.handlers import CHINA, Context
+from qgov_credit import SERVICE, domain
+from qgov_credit.handlers import CHINA, Context, grading
+from qgov_credit.handlers.intake import take_in
 from qgov_credit.main import DOMAIN_TOPICS, INTAKE_GROUP, CreditSettings
 from qgov_credit.models import Enterprise, Listing
 from qgov_credit.policy import CreditPolicy, load_policy
@@ -350,12 +351,12 @@ async def raw_assess(dsn: str, policy: CreditPolicy, at: datetime) -> dict[str, 
 
 
 async def rebuild(runtime: Runtime, policy: CreditPolicy, limit_s: float) -> dict[str, Any]:
-    """handlers.rebuild in one unit of work, committed, as POST /api/v1/credit/rebuild does."""
+    """grading.rebuild in one unit of work, committed, as POST /api/v1/credit/rebuild does."""
     started, cpu = now(), time.process_time()
     try:
         async with asyncio.timeout(limit_s):
             async with runtime.unit_of_work() as uow:
-                report = await handlers.rebuild(uow, Context(policy=policy, now=datetime.now(UTC)))
+                report = await grading.rebuild(uow, Context(policy=policy, now=datetime.now(UTC)))
                 await uow.commit()
     except TimeoutError:
         nan = float("nan")
@@ -440,10 +441,11 @@ async def intake(runtime: Runtime, policy: CreditPolicy, expected: int) -> dict[
     """(c) the credit.intake group as the app subscribes it (pattern, handler, settings), from a
     cold group: events applied per second from the first applied to the last."""
 
-    async def take_in(event: CloudEvent, uow) -> None:  # what create_app subscribes
-        await handlers.take_in(event, uow, Context(policy=policy, now=datetime.now(UTC)))
+    async def take_in_now(event: CloudEvent, uow) -> None:  # what create_app subscribes
+        await take_in(event, uow, Context(policy=policy, now=datetime.now(UTC)))
 
-    consumer = runtime.event_consumer(Subscription(INTAKE_GROUP, take_in, pattern=DOMAIN_TOPICS))
+    subscription = Subscription(INTAKE_GROUP, take_in_now, pattern=DOMAIN_TOPICS)
+    consumer = runtime.event_consumer(subscription)
     stop = asyncio.Event()
     task = asyncio.create_task(consumer.run(stop))
     stats = consumer.stats
@@ -558,7 +560,7 @@ async def measure(
         figures |= await rebuild(runtime, policy, options.rebuild_limit_s)
         if figures["rebuild_report"] is None:
             console.print(
-                f"[bold red]run {run}: handlers.rebuild did not finish within "
+                f"[bold red]run {run}: grading.rebuild did not finish within "
                 f"{options.rebuild_limit_s:.0f}s at {options.enterprises:,} enterprises / "
                 f"{options.records:,} records; cancelled (rolled back)[/bold red]"
             )
@@ -620,11 +622,11 @@ ROWS = (
     Row("(c) intake, events applied", "events/s", "intake_rate", "raw_consume", "(d) getmany"),
 )
 LEGEND = """\
-(b) handlers.rebuild over every enterprise in one UnitOfWork, committed (grade history and
+(b) grading.rebuild over every enterprise in one UnitOfWork, committed (grade history and
     grade.changed rows for every file that moved), as POST /api/v1/credit/rebuild runs it;
     raw read: one asyncpg cursor over all records ORDER BY credit_code + domain.assess per
     enterprise, no writes — the floor for the same assessment in Python
-(c) the real EventConsumer, group credit.intake on the app's pattern with handlers.take_in
+(c) the real EventConsumer, group credit.intake on the app's pattern with handlers.intake.take_in
     (intake_log row, record, listing check, regrade on all the file's records, grade history,
     grade.changed into the outbox; consumer_batch_size events per transaction), from a cold
     group, timed from the first commit of applied events to the N-th; outbox relay not running
@@ -671,7 +673,7 @@ def report(runs: list[dict[str, Any]], options: Options, about: dict[str, Any]) 
             + f"; this process used {medians['rebuild_cpu']:.2f} cores meanwhile"
             if rebuilt
             else f"DID NOT FINISH within {options.rebuild_limit_s:.0f}s (cancelled, rolled "
-            "back): handlers.rebuild is too slow at this size; rerun with fewer --enterprises "
+            "back): grading.rebuild is too slow at this size; rerun with fewer --enterprises "
             "and --records (same ratio) to find the size it finishes in ~60s"
         ),
         f"(c) first events applied {medians['intake_first_s']:.1f}s after assignment (a batch "
@@ -727,7 +729,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
         "--rebuild-limit",
         type=float,
         default=180.0,
-        help="cancel handlers.rebuild after this many seconds and report it unfinished (180)",
+        help="cancel grading.rebuild after this many seconds and report it unfinished (180)",
     )
     add("--quick", action="store_true", help=f"smaller sizes for a smoke run: {QUICK}")
     add("--json", type=Path, help="also write every figure to this JSON file")

@@ -37,3 +37,10 @@ async def context(deps: CreditDependenciesDep) -> Context:
 
 
 ContextDep = Annotated[Context, Depends(context)]
+
+
+async def policy(deps: CreditDependenciesDep) -> CreditPolicy:
+    return deps.policy
+
+
+PolicyDep = Annotated[CreditPolicy, Depends(policy)]

@@ -12,9 +12,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from qgov_credit.policy import CreditPolicy
-from qgov_shared.errors import RuleViolation
+from qgov_shared.errors import NotFound, RuleViolation
 
 LISTED_GRADE = "D"  # an enterprise on the serious-violation list is high risk, whatever its score
+
+
+class EnterpriseNotFound(NotFound):
+    """No such enterprise, or none the caller may know of."""
+
+    what = "enterprise"
+
+
+class RepairNotFound(NotFound):
+    """No such application, or none the caller may know of."""
+
+    what = "repair application"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from qgov_credit import api, handlers
+from qgov_credit import api
 from qgov_credit.dependencies import CreditDependencies, CreditSettings
+from qgov_credit.handlers import grading, intake
 from qgov_credit.policy import CreditPolicy, load_policy
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.clock import Clock, system_clock
@@ -30,7 +31,7 @@ def create_app(
     deps = CreditDependencies(settings=settings, clock=clock, policy=policy or load_policy())
 
     async def take_in(event: CloudEvent, uow: UnitOfWork) -> None:
-        await handlers.take_in(event, uow, deps.context())
+        await intake.take_in(event, uow, deps.context())
 
     async def start_regrading(app: FastAPI) -> None:
         runtime: Runtime = app.state.runtime
@@ -51,7 +52,7 @@ async def _regrade_due(runtime: Runtime, deps: CreditDependencies) -> None:
     """Records start and stop counting with the calendar, not only with new facts."""
     while True:  # a full batch means more are due
         async with runtime.unit_of_work() as uow:
-            regraded = await handlers.regrade_due(uow, deps.context(), limit=_REGRADE_BATCH)
+            regraded = await grading.regrade_due(uow, deps.context(), limit=_REGRADE_BATCH)
             await uow.commit()
         if regraded < _REGRADE_BATCH:
             return

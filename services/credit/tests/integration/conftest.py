@@ -20,7 +20,9 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select
 
-from qgov_credit import SERVICE, handlers
+from qgov_credit import SERVICE
+from qgov_credit.handlers import Context, grading
+from qgov_credit.handlers.intake import take_in
 from qgov_credit.main import CreditSettings, create_app
 from qgov_credit.models import CreditRecord, GradeChange, IntakeEntry
 from qgov_shared.envelope import CloudEvent, new_event
@@ -153,19 +155,19 @@ class Office:
     async def history_rows(self, credit_code: str) -> int:
         return await self.count(GradeChange, GradeChange.credit_code == credit_code)
 
-    def context(self) -> handlers.Context:
+    def context(self) -> Context:
         return self.svc.app.state.dependencies.context()
 
     async def take_in(self, event: CloudEvent) -> None:
         """Apply one event as the intake group would, without the broker."""
         async with self.svc.runtime.unit_of_work() as uow:
-            await handlers.take_in(event, uow, self.context())
+            await take_in(event, uow, self.context())
             await uow.commit()
 
     async def regrade_due(self) -> int:
         """One run of the periodic regrading at the clock's time."""
         async with self.svc.runtime.unit_of_work() as uow:
-            regraded = await handlers.regrade_due(uow, self.context())
+            regraded = await grading.regrade_due(uow, self.context())
             await uow.commit()
         return regraded
 
