@@ -11,10 +11,8 @@ import copy
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from http import HTTPStatus
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -24,34 +22,22 @@ from qgov_complaints import SERVICE, handlers
 from qgov_complaints.main import ComplaintsSettings, create_app
 from qgov_complaints.models import Submission
 from qgov_shared.auth import Principal, Role
+from qgov_shared.testing.clock import TestClock
+from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.contracts import published_events
 from qgov_shared.testing.stack import RunningService, TestStack, run_service
-from qgov_shared.testing.tokens import TestKeys
+from qgov_shared.testing.tokens import TestKeys, bearer
 
-CST = ZoneInfo("Asia/Shanghai")
 KEYS = TestKeys()
 
-CODE = "91350100M000100Y43"  # the respondent of the standard complaint
-OTHER_CODE = "91110000802100433B"
-THIRD_CODE = "9144030071526726XG"
+CODE = credit_code(1)  # the respondent of the standard complaint
+OTHER_CODE = credit_code(2)
+THIRD_CODE = credit_code(3)
 COVERED = "440203"  # 韶关市武江区: within the regulator's 440200
 UNCOVERED = "440303"  # 深圳市罗湖区: another prefecture's regulator (440300)
 
 NAME, PHONE, ADDRESS = "张三", "13812345678", "广东省韶关市武江区新华南路12号"
 ID_NUMBER = "11010519491231002X"  # a valid GB 11643 number (check character X)
-
-
-class Clock:
-    """The service's time: a fixed instant the tests move, in China Standard Time."""
-
-    def __init__(self, day: date) -> None:
-        self.set(day)
-
-    def set(self, day: date, hour: int = 10) -> None:
-        self.now = datetime(day.year, day.month, day.day, hour, tzinfo=CST)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -107,7 +93,7 @@ def _changed(body: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 class Desk:
     """One running complaints service, its clock, and the callers of each role."""
 
-    def __init__(self, svc: RunningService, clock: Clock) -> None:
+    def __init__(self, svc: RunningService, clock: TestClock) -> None:
         self.svc = svc
         self.clock = clock
         self.client: httpx.AsyncClient = svc.client
@@ -121,7 +107,7 @@ class Desk:
         self.citizen = bearer(KEYS.mint("citizen", sub="citizen-1"))
 
     def today(self, day: date, hour: int = 10) -> None:
-        self.clock.set(day, hour)
+        self.clock.today(day, hour)
 
     # --- filing ----------------------------------------------------------------------------
 
@@ -220,35 +206,18 @@ class Desk:
         return announced
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with `status`; its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status
-    assert body["title"] == HTTPStatus(status).phrase
-    return body
-
-
-def pointers(body: dict[str, Any]) -> list[str]:
-    return [error.get("pointer") for error in body.get("errors", [])]
-
-
 def dumped(event: dict[str, Any]) -> str:
     return json.dumps(event, ensure_ascii=False)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(date(2026, 3, 2))  # a Monday with no holiday near
+def clock() -> TestClock:
+    """The service's clock, at the kit's start; tests that need a certain day stand at it."""
+    return TestClock()
 
 
 @contextlib.asynccontextmanager
-async def open_desk(stack: TestStack, clock: Clock, **overrides: Any) -> AsyncIterator[Desk]:
+async def open_desk(stack: TestStack, clock: TestClock, **overrides: Any) -> AsyncIterator[Desk]:
     """A fresh complaints service whose scanner waits (the tests run it themselves)."""
     settings = {"run_consumers": False, "overdue_scan_interval_s": 3600, **overrides}
     async with run_service(
@@ -263,6 +232,6 @@ async def open_desk(stack: TestStack, clock: Clock, **overrides: Any) -> AsyncIt
 
 
 @pytest.fixture
-async def desk(stack: TestStack, clock: Clock) -> AsyncIterator[Desk]:
+async def desk(stack: TestStack, clock: TestClock) -> AsyncIterator[Desk]:
     async with open_desk(stack, clock) as opened:
         yield opened

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from qgov_complaints.policy import load_policy
+from qgov_shared.testing.problems import pointers, problem
 
-from .conftest import CODE, Desk, Filed, complaint_body, pointers, problem
+from .conftest import CODE, Desk, Filed, complaint_body
 
 POLICY = load_policy()
 TERMINATION_REASONS = sorted(POLICY.termination_reasons)

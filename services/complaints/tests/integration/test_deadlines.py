@@ -7,17 +7,9 @@ from datetime import date
 
 from qgov_complaints import handlers
 from qgov_shared.auth import Principal, Role
+from qgov_shared.testing.problems import pointers, problem
 
-from .conftest import (
-    COVERED,
-    UNCOVERED,
-    Desk,
-    Filed,
-    complaint_body,
-    pointers,
-    problem,
-    report_body,
-)
+from .conftest import COVERED, UNCOVERED, Desk, Filed, complaint_body, report_body
 
 
 async def file_on(desk: Desk, day: date, region: str = COVERED) -> Filed:

@@ -9,18 +9,9 @@ from typing import Any
 import pytest
 
 from qgov_complaints.policy import load_policy
+from qgov_shared.testing.problems import problem
 
-from .conftest import (
-    CODE,
-    NAME,
-    OTHER_CODE,
-    PHONE,
-    THIRD_CODE,
-    Desk,
-    Filed,
-    complaint_body,
-    problem,
-)
+from .conftest import CODE, NAME, OTHER_CODE, PHONE, THIRD_CODE, Desk, Filed, complaint_body
 
 POLICY = load_policy()
 TERMINATION_REASON = next(iter(POLICY.termination_reasons))
@@ -85,6 +76,7 @@ async def disclosed(desk: Desk, code: str = CODE, **params: str) -> dict[str, An
 
 
 async def test_counts_by_status_and_category(desk: Desk):
+    desk.today(date(2026, 3, 2))  # the default period is the 12 months to this day
     for end in ("rejected", "accepted", "mediating", "closed_mediated", "closed_failed"):
         await complaint(desk, end)
     await complaint(desk, "closed_terminated", category="food")

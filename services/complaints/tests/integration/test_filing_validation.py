@@ -8,15 +8,9 @@ from datetime import date
 
 import pytest
 
-from .conftest import (
-    CODE,
-    Desk,
-    complaint_body,
-    open_desk,
-    pointers,
-    problem,
-    report_body,
-)
+from qgov_shared.testing.problems import pointers, problem
+
+from .conftest import CODE, Desk, complaint_body, open_desk, report_body
 
 MAX_BODY = 4096
 COMPLAINTS, REPORTS = "/api/v1/complaints", "/api/v1/reports"

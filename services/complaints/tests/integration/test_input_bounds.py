@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from qgov_shared.ids import BIGINT_LIMIT
+from qgov_shared.testing.problems import problem
 
-from .conftest import Desk, problem
+from .conftest import Desk
 
 BEYOND_INTEGER = 2**31  # a BIGINT id the tables hold, which an INTEGER bind could not
 

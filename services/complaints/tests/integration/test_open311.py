@@ -18,8 +18,9 @@ from sqlalchemy import select
 from qgov_complaints.models import Submission
 from qgov_complaints.policy import load_policy
 from qgov_shared.testing.conformance import conformance_path
+from qgov_shared.testing.problems import problem
 
-from .conftest import ADDRESS, CODE, COVERED, NAME, PHONE, Desk, Filed, open_desk, problem
+from .conftest import ADDRESS, CODE, COVERED, NAME, PHONE, Desk, Filed, open_desk
 
 POLICY = load_policy()
 BASE = "/open311/v2"
@@ -48,6 +49,7 @@ FORM: dict[str, str] = {
     "attribute[incident_on]": "2026-02-20",
     "attribute[region_code]": COVERED,
 }
+FILED_ON = date(2026, 3, 2)  # a Monday: the acceptance limit runs to Wednesday 11 March
 REQUIRED_ATTRIBUTES = {
     "respondent_name",
     "request",
@@ -207,6 +209,7 @@ async def test_xml_is_refused_with_a_pointer_to_json(desk: Desk):
 
 
 async def test_a_form_post_files_a_complaint(desk: Desk):
+    desk.today(FILED_ON)
     response = await post(desk, complaint_form())
 
     assert response.status_code == 201, response.text
@@ -301,6 +304,7 @@ async def test_a_retried_post_with_its_idempotency_key_files_once(desk: Desk):
     ],
 )
 async def test_a_bad_form_is_a_400_naming_each_bad_field(desk: Desk, changes, blamed):
+    desk.today(FILED_ON)
     body = problem(await post(desk, complaint_form(changes)), 400)
 
     assert form_fields(body) == blamed
@@ -352,6 +356,7 @@ async def test_the_form_must_be_form_encoded(desk: Desk):
 
 
 async def test_a_request_shows_its_progress_and_no_personal_data(desk: Desk):
+    desk.today(FILED_ON)
     filed = await file(desk)
 
     [request] = await get_json(desk, f"requests/{filed.tracking_number}.json")
@@ -372,6 +377,7 @@ async def test_a_request_shows_its_progress_and_no_personal_data(desk: Desk):
 
 
 async def test_the_expected_datetime_follows_the_running_legal_deadline(desk: Desk):
+    desk.today(FILED_ON)
     filed = await file(desk)
     desk.today(date(2026, 3, 4))
     await desk.step_ok(filed, "decision", {"decision": "accept"})
@@ -385,6 +391,7 @@ async def test_the_expected_datetime_follows_the_running_legal_deadline(desk: De
 
 
 async def test_a_rejected_complaint_is_closed_with_its_ground(desk: Desk):
+    desk.today(FILED_ON)
     filed = await file(desk)
     desk.today(date(2026, 3, 3))
     await desk.step_ok(filed, "decision", {"decision": "reject", "ground": "already_handled"})
@@ -397,6 +404,7 @@ async def test_a_rejected_complaint_is_closed_with_its_ground(desk: Desk):
 
 
 async def test_a_complaint_is_open_until_closed_after_mediation(desk: Desk):
+    desk.today(FILED_ON)
     filed = await file(desk)
     await desk.step_ok(filed, "decision", {"decision": "accept"})
     await desk.step_ok(filed, "mediation/start")

@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from qgov_shared.testing.problems import problem
+
 from .conftest import (
     ADDRESS,
     COVERED,
@@ -18,7 +20,6 @@ from .conftest import (
     Desk,
     complaint_body,
     dumped,
-    problem,
     report_body,
 )
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from qgov_complaints import SERVICE
 from qgov_complaints.main import ComplaintsSettings, create_app
 from qgov_complaints.models import Submission
+from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.stack import TestStack, run_service
 
 COMPLAINT = {
@@ -21,7 +22,8 @@ COMPLAINT = {
 
 async def test_a_client_past_its_burst_gets_429_and_nothing_is_filed(stack: TestStack) -> None:
     limits = {"public_rate_burst": 2, "public_rate_per_minute": 1, "run_consumers": False}
-    async with run_service(stack, SERVICE, create_app, ComplaintsSettings, **limits) as service:
+    app = lambda settings: create_app(settings, clock=TestClock())  # noqa: E731
+    async with run_service(stack, SERVICE, app, ComplaintsSettings, **limits) as service:
         answers = [
             await service.client.post("/api/v1/complaints", json=COMPLAINT) for _ in range(3)
         ]

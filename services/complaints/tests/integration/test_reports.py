@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from .conftest import CODE, NAME, PHONE, Desk, dumped, pointers, problem, report_body
+from qgov_shared.testing.problems import pointers, problem
+
+from .conftest import CODE, NAME, PHONE, Desk, dumped, report_body
 
 
 async def test_an_anonymous_report_is_decided_within_15_working_days(desk: Desk, contracts):
