@@ -379,4 +379,5 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
             )
         return principal
 
+    principal_with_role.admits = allowed  # what the API documents (qgov_shared.http.openapi)
     return principal_with_role

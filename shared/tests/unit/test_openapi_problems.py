@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from qgov_shared.auth import CurrentPrincipal, Principal, Role, require_roles
 from qgov_shared.http.idempotency import IdempotencyKeyDep
-from qgov_shared.http.openapi import install_problem_docs
+from qgov_shared.http.openapi import ROLES_EXTENSION, install_problem_docs
 from qgov_shared.http.problems import PROBLEM_JSON
 from qgov_shared.http.ratelimit import rate_limited
 
@@ -59,6 +59,12 @@ def test_each_operation_documents_the_problems_its_route_can_answer() -> None:
     assert _statuses(document, "/v1/notes", "post") == [
         "200", "400", "401", "403", "409", "413", "415", "422", "429", "503"
     ]  # fmt: skip
+
+
+def test_an_operation_for_some_roles_names_them() -> None:
+    paths = _app().openapi()["paths"]
+    assert paths["/v1/notes"]["post"][ROLES_EXTENSION] == ["admin"]
+    assert ROLES_EXTENSION not in paths["/v1/things/{thing_id}"]["get"]
 
 
 def test_a_refusal_a_route_declares_itself_is_a_problem_document_too() -> None:

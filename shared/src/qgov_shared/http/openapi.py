@@ -8,7 +8,8 @@ depends on and takes, so a new route is documented by the same rules:
 - 422: it takes parameters or a body, which may be invalid; 400: its body may not parse;
 - 413 and 415: the method carries a body, which may be too large or of a type not accepted;
 - 401 and 503: it reads the caller's token, which may be refused or, with the signing keys
-  out of reach, not verifiable yet; 403: it admits only some roles;
+  out of reach, not verifiable yet; 403: it admits only some roles, which `x-qgov-roles`
+  lists;
 - 429: it spends the caller's public rate limit;
 - 400 and 409: it takes an Idempotency-Key, which may be malformed or reused for another body;
 - 404: a path parameter names something that may not exist (or that the caller may not see);
@@ -30,7 +31,6 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette.routing import BaseRoute
 
-from qgov_shared.auth import Role, require_roles
 from qgov_shared.http.idempotency import idempotency_key
 from qgov_shared.http.problems import PROBLEM_JSON
 from qgov_shared.http.ratelimit import rate_limited
@@ -38,6 +38,8 @@ from qgov_shared.http.ratelimit import rate_limited
 Doc = dict[str, Any]
 
 PROBLEM_REF = "#/components/schemas/Problem"
+ROLES_EXTENSION = "x-qgov-roles"
+"""On an operation only some roles may use: those roles."""
 PROBLEM_SCHEMAS: dict[str, Doc] = {
     "Problem": {
         "type": "object",
@@ -72,8 +74,6 @@ PROBLEM_SCHEMAS: dict[str, Doc] = {
 _FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
 _BODY_METHODS = frozenset({"post", "put", "patch"})
 _WRITES = _BODY_METHODS | {"delete"}
-# Every `require_roles(...)` dependency is a closure over the same code.
-_ROLE_CHECK = require_roles(Role.ADMIN).__code__
 
 
 def install_problem_docs(app: FastAPI) -> None:
@@ -102,11 +102,19 @@ def document_problems(document: Doc, routes: Iterable[BaseRoute]) -> Doc:
             route = by_operation.get((path, method))
             if route is not None:
                 add_problem_responses(operation, problem_statuses(route, method, operation))
+                if roles := admitted_roles(route):
+                    operation[ROLES_EXTENSION] = roles
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name in _FASTAPI_ERROR_SCHEMAS:
         schemas.pop(name, None)
     schemas.update(PROBLEM_SCHEMAS)
     return document
+
+
+def admitted_roles(route: RouteContext) -> list[str]:
+    """The roles a route admits, when it admits only some (`require_roles`); else none."""
+    admitted = (getattr(call, "admits", None) for call in _calls(route.dependant))
+    return sorted({str(role) for roles in admitted if roles for role in roles})
 
 
 def problem_statuses(route: RouteContext, method: str, operation: Doc) -> set[int]:
@@ -122,7 +130,7 @@ def problem_statuses(route: RouteContext, method: str, operation: Doc) -> set[in
         statuses |= {413, 415}
     if operation.get("security"):
         statuses |= {401, 503}
-    if any(getattr(call, "__code__", None) is _ROLE_CHECK for call in calls):
+    if admitted_roles(route):
         statuses.add(403)
     if rate_limited in calls:
         statuses.add(429)
