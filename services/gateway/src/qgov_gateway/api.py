@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 
-from qgov_gateway import feed, handlers, views
+from qgov_gateway import feed, queries
 from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_gateway.schemas import FeedPage, Grade, Overview, Profile, SourceStatus
 from qgov_shared.app import ClockDep, RuntimeDep, SessionDep
@@ -27,14 +27,14 @@ MAX_FEED_LIMIT = 1000
 @router.get("/status/sources", response_model=list[SourceStatus], tags=["status"])
 async def sources(session: SessionDep) -> list[SourceStatus]:
     """Per event source, the newest event the gateway's read model has taken in."""
-    return [SourceStatus.model_validate(row) for row in await handlers.source_statuses(session)]
+    return [SourceStatus.model_validate(row) for row in await queries.source_statuses(session)]
 
 
 @router.get("/enterprises/{credit_code}/profile", response_model=Profile, tags=["view"])
 async def profile(credit_code: CreditCodeStr, principal: CurrentPrincipal, session: SessionDep):
     """Everything the platform knows of one enterprise, in one call. The public sees public
     counts and records; the enterprise itself and regulators of its region see everything."""
-    return await views.profile(session, credit_code, principal)
+    return await queries.profile(session, credit_code, principal)
 
 
 @router.get("/governance/overview", response_model=Overview, tags=["view"])
@@ -47,7 +47,7 @@ async def overview(
     """Counts by region, grade and complaint category; overdue complaints; open recalls; the
     enterprises whose score fell most in the last 30 days."""
     scopes = scopes_of(principal, [region] if region else [])
-    return {"regions": list(scopes), **await views.overview(session, scopes, clock())}
+    return {"regions": list(scopes), **await queries.overview(session, scopes, clock())}
 
 
 GradeFilter = Annotated[list[Grade] | None, Query(description="only changes to these grades")]
@@ -75,7 +75,7 @@ async def credit_feed(
 ):
     """Every credit change in your regions, oldest first, in a total order that never changes:
     read on from `next_cursor` and nothing is skipped or repeated, while changes keep coming."""
-    items = await feed.read_page(session, feed_filter, int(after or 0), limit)
+    items = await queries.feed_page(session, feed_filter, int(after or 0), limit)
     return FeedPage(items=items, next_cursor=items[-1].cursor if items else after)
 
 
@@ -95,8 +95,7 @@ async def credit_feed_stream(
     """The credit feed as Server-Sent Events (`event: credit.changed`, `id:` the cursor). A
     reconnecting client sends `Last-Event-ID` and resumes where it stopped."""
     stream = feed.event_stream(
-        runtime.session_factory,
-        feed_filter,
+        queries.feed_reader(runtime.session_factory, feed_filter),
         int(last_event_id or after or 0),
         deps.stream_timing,
         runtime.stop,

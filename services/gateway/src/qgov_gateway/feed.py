@@ -1,4 +1,5 @@
-"""The regulators' credit feed: every credit change in one total order, read by cursor.
+"""The regulators' credit feed: every credit change in one total order, read by cursor, in
+pages (`queries.feed_page`) or as Server-Sent Events (`event_stream`).
 
 A cursor is an entry's position in `credit_changes`; entries commit in cursor order (see
 `handlers.grade_changed`), so reading "after the last cursor I saw" skips and repeats nothing,
@@ -10,16 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from qgov_gateway.models import CreditChange
 from qgov_gateway.schemas import FeedItem
-from qgov_gateway.views import in_regions
-from qgov_shared.db import SessionFactory
 from qgov_shared.uscc import region_covers
 
 
@@ -43,45 +38,6 @@ def widest_scopes(scopes: Sequence[str]) -> tuple[str, ...]:
     )
 
 
-async def read_page(
-    session: AsyncSession, feed_filter: FeedFilter, after: int, limit: int
-) -> list[FeedItem]:
-    """Up to `limit` changes after `after`, oldest first. Each region is its own index range,
-    read in cursor order and merged, so a page never sorts the whole region."""
-    parts = []
-    for scope in widest_scopes(feed_filter.regions) or (None,):
-        part = select(CreditChange.cursor).where(CreditChange.cursor > after)
-        if scope is not None:
-            part = part.where(in_regions(CreditChange.region_code, [scope]))
-        if feed_filter.grades:
-            part = part.where(CreditChange.grade.in_(feed_filter.grades))
-        parts.append(part.order_by(CreditChange.cursor).limit(limit))
-    cursors = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
-    # `cursor > after` again outside: without it a generic (cached) plan may walk the primary
-    # key from the start to join the page's cursors, and grow slower with depth.
-    query = (
-        select(CreditChange)
-        .where(CreditChange.cursor > after, CreditChange.cursor.in_(select(cursors.c.cursor)))
-        .order_by(CreditChange.cursor)
-        .limit(limit)
-    )
-    return [feed_item(change) for change in await session.scalars(query)]
-
-
-def feed_item(change: CreditChange) -> FeedItem:
-    return FeedItem(
-        cursor=str(change.cursor),
-        credit_code=change.credit_code,
-        region_code=change.region_code,
-        grade=change.grade,
-        previous_grade=change.previous_grade,
-        score=change.score,
-        previous_score=change.previous_score,
-        changed_at=change.changed_at,
-        reasons=change.reasons,
-    )
-
-
 @dataclass(frozen=True)
 class StreamTiming:
     poll_interval_s: float
@@ -90,21 +46,20 @@ class StreamTiming:
 
 
 async def event_stream(
-    session_factory: SessionFactory,
-    feed_filter: FeedFilter,
+    read_after: Callable[[int], Awaitable[list[FeedItem]]],
     after: int,
     timing: StreamTiming,
     stop: asyncio.Event,
 ) -> AsyncIterator[str]:
-    """The feed as Server-Sent Events from `after` on. The stream ends after
+    """The feed as Server-Sent Events from `after` on, read by `read_after` (the changes after
+    a cursor, as `queries.feed_reader` makes it). The stream ends after
     `max_duration_s`, when access tokens have expired anyway; the client reconnects with
     `Last-Event-ID` and a fresh token and loses nothing."""
     ends_at = time.monotonic() + timing.max_duration_s
     quiet_since = time.monotonic()
     yield "retry: 2000\n\n"
     while not stop.is_set() and time.monotonic() < ends_at:
-        async with session_factory() as session:
-            items = await read_page(session, feed_filter, after, limit=500)
+        items = await read_after(after)
         for item in items:
             yield server_sent_event(item)
             after = int(item.cursor)

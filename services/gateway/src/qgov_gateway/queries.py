@@ -1,42 +1,50 @@
-"""The unified quality-governance view: read from the gateway's own tables, so it answers fast
-and keeps answering while the services that feed it are down."""
+"""The gateway's reads, all from its own tables, so they answer fast and keep answering while
+the services that feed them are down: the unified view (an enterprise's profile, the
+regulators' overview), the pages of the credit feed, how fresh each source is, and the
+regulators' webhook subscriptions with their deliveries."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway import domain
-from qgov_gateway.models import CreditChange, EnterpriseProfile, SourceWatermark, SubmissionView
+from qgov_gateway.feed import FeedFilter, widest_scopes
+from qgov_gateway.models import (
+    CreditChange,
+    EnterpriseProfile,
+    SourceWatermark,
+    SubmissionView,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from qgov_gateway.schemas import FeedItem
 from qgov_shared.auth import Principal
+from qgov_shared.db import SessionFactory
 from qgov_shared.errors import NotFound
-from qgov_shared.uscc import region_prefix
+from qgov_shared.http.pagination import PageRequest, keyset_page
+from qgov_shared.region_scope import in_regions, in_regions_or_everywhere
 
 HISTORY_SHOWN = 20
 FALLS_SHOWN = 10
 FALL_WINDOW = timedelta(days=30)
+FEED_STREAM_BATCH = 500
 
 
 class EnterpriseNotFound(NotFound):
     what = "enterprise"
 
 
-def in_regions(column: ColumnElement, scopes: Sequence[str]) -> ColumnElement[bool]:
-    """Codes in any of `scopes`, spelled `left(code, n) = prefix` so the per-level indexes
-    serve it. `n` is written into the SQL, not bound: a cached generic plan sees
-    `left(region_code, $2)` and could use no index."""
-    conditions = []
-    for scope in scopes:
-        prefix = region_prefix(scope)
-        width = literal_column(str(len(prefix)))
-        conditions.append(
-            column == prefix if len(prefix) == 6 else func.left(column, width) == prefix
-        )
-    return or_(*conditions)
+async def source_statuses(session: AsyncSession) -> list[SourceWatermark]:
+    result = await session.execute(select(SourceWatermark).order_by(SourceWatermark.source))
+    return list(result.scalars())
+
+
+# --- the unified view ----------------------------------------------------------------------
 
 
 def _is_overdue() -> ColumnElement[bool]:
@@ -117,8 +125,8 @@ async def _sources(session: AsyncSession) -> list[dict[str, Any]]:
 
 async def overview(session: AsyncSession, scopes: Sequence[str], now: datetime) -> dict[str, Any]:
     """Counts for the regions in `scopes` (every region when empty, for an admin)."""
-    enterprise_scope = in_regions(EnterpriseProfile.region_code, scopes) if scopes else true()
-    submission_scope = in_regions(SubmissionView.handling_region_code, scopes) if scopes else true()
+    enterprise_scope = in_regions_or_everywhere(EnterpriseProfile.region_code, scopes)
+    submission_scope = in_regions_or_everywhere(SubmissionView.handling_region_code, scopes)
     return {
         "enterprises": {
             "by_region": await _count_by(session, EnterpriseProfile.region_code, enterprise_scope),
@@ -154,7 +162,7 @@ async def _largest_falls(
 ) -> list[dict[str, Any]]:
     """The enterprises whose score fell most since `since`: from the score before their first
     change in the window to the score they have now."""
-    scope = in_regions(CreditChange.region_code, scopes) if scopes else true()
+    scope = in_regions_or_everywhere(CreditChange.region_code, scopes)
     first = (
         select(func.min(CreditChange.cursor).label("cursor"))
         .where(CreditChange.changed_at >= since, scope)
@@ -179,3 +187,79 @@ async def _largest_falls(
         .limit(FALLS_SHOWN)
     )
     return [dict(row._mapping) for row in await session.execute(query)]
+
+
+# --- the credit feed -----------------------------------------------------------------------
+
+
+async def feed_page(
+    session: AsyncSession, feed_filter: FeedFilter, after: int, limit: int
+) -> list[FeedItem]:
+    """Up to `limit` changes after `after`, oldest first. Each region is its own index range,
+    read in cursor order and merged, so a page never sorts the whole region."""
+    parts = []
+    for scope in widest_scopes(feed_filter.regions) or (None,):
+        part = select(CreditChange.cursor).where(CreditChange.cursor > after)
+        if scope is not None:
+            part = part.where(in_regions(CreditChange.region_code, [scope]))
+        if feed_filter.grades:
+            part = part.where(CreditChange.grade.in_(feed_filter.grades))
+        parts.append(part.order_by(CreditChange.cursor).limit(limit))
+    cursors = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+    # `cursor > after` again outside: without it a generic (cached) plan may walk the primary
+    # key from the start to join the page's cursors, and grow slower with depth.
+    query = (
+        select(CreditChange)
+        .where(CreditChange.cursor > after, CreditChange.cursor.in_(select(cursors.c.cursor)))
+        .order_by(CreditChange.cursor)
+        .limit(limit)
+    )
+    return [_feed_item(change) for change in await session.scalars(query)]
+
+
+def feed_reader(
+    session_factory: SessionFactory, feed_filter: FeedFilter
+) -> Callable[[int], Awaitable[list[FeedItem]]]:
+    """What a feed stream reads: the next changes after a cursor, each time in a new session,
+    so a long-lived stream holds no connection while it waits."""
+
+    async def read_after(after: int) -> list[FeedItem]:
+        async with session_factory() as session:
+            return await feed_page(session, feed_filter, after, FEED_STREAM_BATCH)
+
+    return read_after
+
+
+def _feed_item(change: CreditChange) -> FeedItem:
+    return FeedItem(
+        cursor=str(change.cursor),
+        credit_code=change.credit_code,
+        region_code=change.region_code,
+        grade=change.grade,
+        previous_grade=change.previous_grade,
+        score=change.score,
+        previous_score=change.previous_score,
+        changed_at=change.changed_at,
+        reasons=change.reasons,
+    )
+
+
+# --- webhook subscriptions -----------------------------------------------------------------
+
+
+async def webhook_subscriptions(
+    session: AsyncSession, owner: str, page: PageRequest
+) -> tuple[list[WebhookSubscription], str | None]:
+    """A page of the subscriptions `owner` registered, oldest first."""
+    query = select(WebhookSubscription).where(WebhookSubscription.owner == owner)
+    rows, next_cursor = await keyset_page(session, query, [WebhookSubscription.id], page)
+    return [row[0] for row in rows], next_cursor
+
+
+async def webhook_deliveries(
+    session: AsyncSession, subscription_id: int, page: PageRequest
+) -> tuple[list[WebhookDelivery], str | None]:
+    """A page of a subscription's delivery attempts, oldest first."""
+    query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
+    rows, next_cursor = await keyset_page(session, query, [WebhookDelivery.id], page)
+    return [row[0] for row in rows], next_cursor
