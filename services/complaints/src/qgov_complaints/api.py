@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, status
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 
-from qgov_complaints import handlers, views
+from qgov_complaints import domain, handlers, views
 from qgov_complaints.dependencies import ContextDep
 from qgov_complaints.handlers import Context
 from qgov_complaints.models import EnterpriseResponse, Submission, SubmissionNote
@@ -149,7 +149,7 @@ async def list_submissions(
     if filters.status:
         query = query.where(Submission.status == filters.status)
     if filters.overdue is not None:
-        late = Submission.running_due_on < ctx.today
+        late = Submission.running_due_on < domain.overdue_before(ctx.today)
         query = query.where(
             late if filters.overdue else or_(~late, Submission.running_due_on.is_(None))
         )
@@ -170,10 +170,8 @@ async def due_soon(
 ) -> Page[SubmissionSummary]:
     """Everything in your regions that is overdue or due within the policy's warning period,
     most urgent first."""
-    horizon = ctx.policy.calendar.add_working_days(
-        ctx.today, ctx.policy.limits.nearly_due_working_days
-    )
-    query = _in_regions(select(Submission), principal).where(Submission.running_due_on <= horizon)
+    horizon = domain.nearly_due_before(ctx.today, ctx.policy)
+    query = _in_regions(select(Submission), principal).where(Submission.running_due_on < horizon)
     async with uow:
         rows, cursor = await keyset_page(
             uow.session, query, [Submission.running_due_on, Submission.id], page

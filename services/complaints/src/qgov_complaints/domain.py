@@ -88,17 +88,32 @@ def running_deadline(state: State) -> tuple[Deadline, date] | None:
     return (kind, state.due[kind]) if kind and kind in state.due else None
 
 
+# Whether a deadline is overdue or nearly due depends on its due date alone, compared with two
+# cut-off days; the queries compare the stored due date with the same two days, so the lists
+# regulators work from apply this rule and not a copy of it.
+
+
+def overdue_before(today: date) -> date:
+    """Deadlines due before this day have passed: on its due day a step is still in time."""
+    return today
+
+
+def nearly_due_before(today: date, policy: Policy) -> date:
+    """Deadlines due before this day are overdue or nearly due, that is at most the policy's
+    `nearly_due_working_days` working days away: the first working day beyond that."""
+    return policy.calendar.add_working_days(today, policy.limits.nearly_due_working_days + 1)
+
+
 def is_overdue(state: State, today: date) -> bool:
     running = running_deadline(state)
-    return running is not None and today > running[1]
+    return running is not None and running[1] < overdue_before(today)
 
 
 def is_nearly_due(state: State, today: date, policy: Policy) -> bool:
     running = running_deadline(state)
-    if running is None or today > running[1]:
+    if running is None:
         return False
-    left = policy.calendar.working_days_between(today, running[1])
-    return left <= policy.limits.nearly_due_working_days
+    return overdue_before(today) <= running[1] < nearly_due_before(today, policy)
 
 
 # --- complaints ----------------------------------------------------------------------------

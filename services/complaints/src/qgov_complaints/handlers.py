@@ -350,7 +350,7 @@ async def announce_overdue(uow: UnitOfWork, ctx: Context, limit: int = 500) -> i
     query = (
         select(Submission)
         .where(
-            Submission.running_due_on < ctx.today,
+            Submission.running_due_on < domain.overdue_before(ctx.today),
             ~Submission.overdue_notified.contains(func.jsonb_build_array(marker)),
         )
         .order_by(Submission.running_due_on, Submission.id)

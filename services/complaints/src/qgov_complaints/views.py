@@ -6,6 +6,7 @@ from datetime import date
 
 from qgov_complaints import privacy
 from qgov_complaints.calendar import WorkingCalendar
+from qgov_complaints.domain import overdue_before
 from qgov_complaints.handlers import Filed
 from qgov_complaints.models import EnterpriseResponse, Submission, SubmissionHistory, SubmissionNote
 from qgov_complaints.schemas import (
@@ -66,7 +67,7 @@ def summary(row: Submission, today: date, calendar: WorkingCalendar) -> Submissi
         running_deadline=row.running_deadline,
         due_on=row.running_due_on,
         due_is_provisional=_provisional(row, calendar),
-        overdue=row.running_due_on is not None and today > row.running_due_on,
+        overdue=row.running_due_on is not None and row.running_due_on < overdue_before(today),
     )
 
 
