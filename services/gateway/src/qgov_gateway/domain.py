@@ -7,32 +7,36 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from qgov_gateway import contracts
+from qgov_gateway.contracts import SubmissionKind, SubmissionStatus
 from qgov_shared.auth import Principal, Role
 
-# Where a 12315 submission stands after each complaints event (an overdue notice changes
-# nothing here: it only flags the submission).
-STATUS_AFTER: Mapping[str, str] = {
-    "qgov.complaints.complaint.filed.v1": "submitted",
-    "qgov.complaints.report.filed.v1": "submitted",
-    "qgov.complaints.complaint.accepted.v1": "accepted",
-    "qgov.complaints.complaint.rejected.v1": "rejected",
-    "qgov.complaints.report.case_opened.v1": "case_opened",
-    "qgov.complaints.report.not_opened.v1": "not_opened",
+# Where a 12315 submission stands after each complaints event that moves it a step (a closed
+# complaint stands at its outcome; an overdue notice moves nothing: it only flags it).
+STATUS_AFTER: Mapping[str, SubmissionStatus] = {
+    contracts.COMPLAINT_FILED: SubmissionStatus.SUBMITTED,
+    contracts.REPORT_FILED: SubmissionStatus.SUBMITTED,
+    contracts.COMPLAINT_ACCEPTED: SubmissionStatus.ACCEPTED,
+    contracts.COMPLAINT_REJECTED: SubmissionStatus.REJECTED,
+    contracts.REPORT_CASE_OPENED: SubmissionStatus.CASE_OPENED,
+    contracts.REPORT_NOT_OPENED: SubmissionStatus.NOT_OPENED,
 }
-OVERDUE_EVENT = "qgov.complaints.submission.overdue.v1"
-CLOSED_EVENT = "qgov.complaints.complaint.closed.v1"
 
+OPEN_COMPLAINT = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+CLOSED_COMPLAINT = (
+    SubmissionStatus.MEDIATED,
+    SubmissionStatus.MEDIATION_FAILED,
+    SubmissionStatus.TERMINATED,
+)
 # Statuses with no legal deadline left to miss.
 FINISHED = frozenset(
-    {"rejected", "mediated", "mediation_failed", "terminated", "case_opened", "not_opened"}
+    {
+        SubmissionStatus.REJECTED,
+        *CLOSED_COMPLAINT,
+        SubmissionStatus.CASE_OPENED,
+        SubmissionStatus.NOT_OPENED,
+    }
 )
-
-
-def status_after(event_type: str, data: Mapping[str, Any]) -> str | None:
-    """The submission's status after the event, or None if the event does not move it."""
-    if event_type == CLOSED_EVENT:
-        return data["outcome"]  # mediated, mediation_failed or terminated
-    return STATUS_AFTER.get(event_type)
 
 
 @dataclass(frozen=True)
@@ -48,25 +52,25 @@ def complaint_statistics(counts: Iterable[SubmissionCount], *, full: bool) -> di
     they ended, and reports that led to a case. The regulator and the enterprise itself also
     see what is still open, what is overdue, and reports that led nowhere."""
     counts = list(counts)
-    complaints = [c for c in counts if c.kind == "complaint"]
-    reports = [c for c in counts if c.kind == "report"]
+    complaints = [c for c in counts if c.kind == SubmissionKind.COMPLAINT]
+    reports = [c for c in counts if c.kind == SubmissionKind.REPORT]
 
     def total(rows: list[SubmissionCount], *statuses: str) -> int:
         return sum(r.count for r in rows if not statuses or r.status in statuses)
 
     public = {
         "complaints_received": total(complaints),
-        "complaints_mediated": total(complaints, "mediated"),
-        "complaints_closed": total(complaints, "mediated", "mediation_failed", "terminated"),
-        "report_cases_opened": total(reports, "case_opened"),
+        "complaints_mediated": total(complaints, SubmissionStatus.MEDIATED),
+        "complaints_closed": total(complaints, *CLOSED_COMPLAINT),
+        "report_cases_opened": total(reports, SubmissionStatus.CASE_OPENED),
     }
     if not full:
         return public
     return public | {
-        "complaints_open": total(complaints, "submitted", "accepted"),
-        "complaints_rejected": total(complaints, "rejected"),
+        "complaints_open": total(complaints, *OPEN_COMPLAINT),
+        "complaints_rejected": total(complaints, SubmissionStatus.REJECTED),
         "reports_received": total(reports),
-        "reports_not_opened": total(reports, "not_opened"),
+        "reports_not_opened": total(reports, SubmissionStatus.NOT_OPENED),
         "overdue": sum(c.count for c in counts if c.overdue and c.status not in FINISHED),
     }
 

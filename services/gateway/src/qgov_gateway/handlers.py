@@ -4,13 +4,25 @@ consumer's transaction, so each event counts once."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from qgov_gateway import domain
+from qgov_gateway import contracts, domain
+from qgov_gateway.contracts import (
+    ComplaintClosed,
+    EnterpriseDelisted,
+    EnterpriseListed,
+    EventView,
+    GradeChanged,
+    SubmissionOverdue,
+    SubmissionStatus,
+    SubmissionStep,
+)
 from qgov_gateway.models import CreditChange, EnterpriseProfile, SourceWatermark, SubmissionView
 from qgov_shared.envelope import CloudEvent
 from qgov_shared.uow import UnitOfWork
@@ -24,14 +36,24 @@ ALL_SERVICE_TOPICS = r"^qgov\.[a-z]+$"
 _FEED_LOCK_ID = 0x6665_6564  # "feed"
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
-Projection = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
+View = TypeVar("View", bound=EventView)
+
+
+@dataclass(frozen=True)
+class Projection(Generic[View]):
+    """How one event type reaches the read model: `reads`, the gateway's own model of the
+    event's data (held to the producer's contract by tests/test_contracts.py), and `apply`,
+    what it changes in the consumer's unit of work."""
+
+    reads: type[View]
+    apply: Callable[[View, CloudEvent, UnitOfWork], Awaitable[None]]
 
 
 async def take_in(event: CloudEvent, uow: UnitOfWork) -> None:
     await note_source(event, uow.session)
     projection = PROJECTIONS.get(event.type)
     if projection is not None:
-        await projection(event, uow)
+        await projection.apply(projection.reads.model_validate(event.data), event, uow)
 
 
 async def note_source(event: CloudEvent, session: AsyncSession) -> None:
@@ -118,18 +140,18 @@ async def _profile_seen(
 # --- credit --------------------------------------------------------------------------------
 
 
-async def grade_changed(event: CloudEvent, uow: UnitOfWork) -> None:
-    data = event.data
-    code = data["credit_code"]
-    await _profile_seen(uow.session, code, event.time, region_code=data["region_code"])
+async def grade_changed(data: GradeChanged, event: CloudEvent, uow: UnitOfWork) -> None:
+    code = data.credit_code
+    reasons = [reason.model_dump(mode="json") for reason in data.reasons]
+    await _profile_seen(uow.session, code, event.time, region_code=data.region_code)
     await uow.session.execute(
         update(EnterpriseProfile)
         .where(EnterpriseProfile.credit_code == code)
         .values(
-            grade=data["grade"],
-            score=data["score"],
-            rule_version=data["rule_version"],
-            reasons=data["reasons"],
+            grade=data.grade,
+            score=data.score,
+            rule_version=data.rule_version,
+            reasons=reasons,
             graded_at=event.time,
         )
     )
@@ -137,35 +159,31 @@ async def grade_changed(event: CloudEvent, uow: UnitOfWork) -> None:
     uow.session.add(
         CreditChange(
             credit_code=code,
-            region_code=data["region_code"],
-            previous_grade=data["previous_grade"],
-            grade=data["grade"],
-            previous_score=data["previous_score"],
-            score=data["score"],
+            region_code=data.region_code,
+            previous_grade=data.previous_grade,
+            grade=data.grade,
+            previous_score=data.previous_score,
+            score=data.score,
             changed_at=event.time,
-            reasons=data["reasons"],
+            reasons=reasons,
         )
     )
 
 
-async def enterprise_listed(event: CloudEvent, uow: UnitOfWork) -> None:
-    data = event.data
-    listing = {
-        "listed_on": data["listed_on"],
-        "reason": data["reason"],
-        "earliest_delisting_on": data["earliest_delisting_on"],
-        "joint_punishment": data["joint_punishment"],
-    }
-    await _set_listing(uow.session, event, listing)
+async def enterprise_listed(data: EnterpriseListed, event: CloudEvent, uow: UnitOfWork) -> None:
+    listing = data.model_dump(mode="json", exclude={"credit_code", "region_code"})
+    await _set_listing(uow.session, data, event, listing)
 
 
-async def enterprise_delisted(event: CloudEvent, uow: UnitOfWork) -> None:
-    await _set_listing(uow.session, event, None)
+async def enterprise_delisted(data: EnterpriseDelisted, event: CloudEvent, uow: UnitOfWork) -> None:
+    await _set_listing(uow.session, data, event, None)
 
 
-async def _set_listing(session: AsyncSession, event: CloudEvent, listing: dict | None) -> None:
-    code = event.data["credit_code"]
-    await _profile_seen(session, code, event.time, region_code=event.data["region_code"])
+async def _set_listing(
+    session: AsyncSession, data: EnterpriseDelisted, event: CloudEvent, listing: dict | None
+) -> None:
+    code = data.credit_code
+    await _profile_seen(session, code, event.time, region_code=data.region_code)
     await session.execute(
         update(EnterpriseProfile)
         .where(EnterpriseProfile.credit_code == code)
@@ -176,25 +194,44 @@ async def _set_listing(session: AsyncSession, event: CloudEvent, listing: dict |
 # --- complaints ----------------------------------------------------------------------------
 
 
-async def submission_changed(event: CloudEvent, uow: UnitOfWork) -> None:
+async def submission_moved(data: SubmissionStep, event: CloudEvent, uow: UnitOfWork) -> None:
+    await _place_submission(uow.session, data, event, domain.STATUS_AFTER[event.type])
+
+
+async def complaint_closed(data: ComplaintClosed, event: CloudEvent, uow: UnitOfWork) -> None:
+    await _place_submission(uow.session, data, event, data.outcome)
+
+
+async def submission_overdue(data: SubmissionOverdue, event: CloudEvent, uow: UnitOfWork) -> None:
+    # A deadline notice moves no step: arriving first, it knows the status, not when it began.
+    await _place_submission(
+        uow.session, data, event, data.status, status_at=_LONG_AGO, overdue_at=event.time
+    )
+
+
+async def _place_submission(
+    session: AsyncSession,
+    data: SubmissionStep,
+    event: CloudEvent,
+    status: SubmissionStatus,
+    *,
+    status_at: datetime | None = None,
+    overdue_at: datetime | None = None,
+) -> None:
     """Where the submission stands. Its events may arrive out of order (a submission with no
     known respondent has no key to keep them in order), so each column keeps the latest."""
-    data = event.data
-    code = data.get("respondent_credit_code")
+    code = data.respondent_credit_code
     if code:
-        await _profile_seen(uow.session, code, event.time, name=data["respondent_name"])
+        await _profile_seen(session, code, event.time, name=data.respondent_name)
     table = SubmissionView.__table__
-    status = domain.status_after(event.type, data)
-    overdue_at = event.time if event.type == domain.OVERDUE_EVENT else None
     statement = insert(table).values(
-        tracking_number=data["tracking_number"],
+        tracking_number=data.tracking_number,
         credit_code=code,
-        kind=data["kind"],
-        handling_region_code=data["handling_region_code"],
-        category=data["category"],
-        # A deadline notice that arrives first knows the status, not when it began.
-        status=status or data["status"],
-        status_at=event.time if status else _LONG_AGO,
+        kind=data.kind,
+        handling_region_code=data.handling_region_code,
+        category=data.category,
+        status=status,
+        status_at=status_at or event.time,
         overdue_at=overdue_at,
         filed_at=event.time,
     )
@@ -209,21 +246,18 @@ async def submission_changed(event: CloudEvent, uow: UnitOfWork) -> None:
         "overdue_at": func.greatest(table.c.overdue_at, new.overdue_at),
         "filed_at": func.least(table.c.filed_at, new.filed_at),
     }
-    await uow.session.execute(
+    await session.execute(
         statement.on_conflict_do_update(index_elements=["tracking_number"], set_=changes)
     )
 
 
+# Where each event type a service publishes reaches the read model; a type not here only
+# advances its source's watermark.
 PROJECTIONS: dict[str, Projection] = {
-    "qgov.credit.grade.changed.v1": grade_changed,
-    "qgov.credit.enterprise.listed.v1": enterprise_listed,
-    "qgov.credit.enterprise.delisted.v1": enterprise_delisted,
-    domain.CLOSED_EVENT: submission_changed,
-    domain.OVERDUE_EVENT: submission_changed,
-    **dict.fromkeys(domain.STATUS_AFTER, submission_changed),
+    contracts.GRADE_CHANGED: Projection(GradeChanged, grade_changed),
+    contracts.ENTERPRISE_LISTED: Projection(EnterpriseListed, enterprise_listed),
+    contracts.ENTERPRISE_DELISTED: Projection(EnterpriseDelisted, enterprise_delisted),
+    **{step: Projection(SubmissionStep, submission_moved) for step in domain.STATUS_AFTER},
+    contracts.COMPLAINT_CLOSED: Projection(ComplaintClosed, complaint_closed),
+    contracts.SUBMISSION_OVERDUE: Projection(SubmissionOverdue, submission_overdue),
 }
-
-
-async def source_statuses(session: AsyncSession) -> list[SourceWatermark]:
-    result = await session.execute(select(SourceWatermark).order_by(SourceWatermark.source))
-    return list(result.scalars())

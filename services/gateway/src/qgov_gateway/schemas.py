@@ -1,11 +1,11 @@
 """The gateway's public models."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Grade = Literal["A", "B", "C", "D"]
+from qgov_gateway.contracts import Grade, Reason
 
 
 class SourceStatus(BaseModel):
@@ -21,16 +21,6 @@ class SourceStatus(BaseModel):
 class SourceFreshness(BaseModel):
     source: str = Field(description="the CloudEvents source, e.g. /qgov/credit")
     last_event_time: datetime = Field(description="the newest event taken in from it")
-
-
-class Reason(BaseModel):
-    record_id: int
-    kind: str
-    severity: str
-    points: int
-    effective_on: date
-    counts_until: date
-    public: bool
 
 
 class Listing(BaseModel):
