@@ -1,5 +1,9 @@
 """The credit service on the real PostgreSQL and broker, with a clock the tests move.
 
+Every test starts on `TODAY`, the China Standard Time day of the shared test clock's `START`
+(which `QGOV_TEST_CLOCK_START` moves), and states its other dates relative to it, so no test
+depends on the date it runs.
+
 `office` is a fresh service without consumers (records entered through the API); `intake` is a
 fresh service whose `credit.intake` group reads its namespace's `qgov.complaints` topic, fed by
 `Office.produce`. Test modules import the helpers with `from .conftest import`.
@@ -10,10 +14,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime
-from http import HTTPStatus
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -27,58 +28,21 @@ from qgov_credit.main import CreditSettings, create_app
 from qgov_credit.models import CreditRecord, GradeChange, IntakeEntry
 from qgov_shared.envelope import CloudEvent, new_event
 from qgov_shared.kafka import ensure_topics
+from qgov_shared.testing.clock import CHINA, START, TestClock
 from qgov_shared.testing.contracts import published_events
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
-from qgov_shared.testing.tokens import TestKeys
-from qgov_shared.uscc import compute_check_character
+from qgov_shared.testing.tokens import TestKeys, bearer
 
-CST = ZoneInfo("Asia/Shanghai")
 KEYS = TestKeys()
-TODAY = date(2026, 3, 2)
+TODAY = START.astimezone(CHINA).date()
 GRADE_CHANGED = "qgov.credit.grade.changed.v1"
 COMPLAINTS_TOPIC = "qgov.complaints"
-
-
-def code(n: int, region: str = "440200") -> str:
-    """The n-th valid unified social credit code registered in `region`."""
-    body = f"91{region}MA{n:07d}"
-    return body + compute_check_character(body)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with `status`; its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["title"]) == (status, HTTPStatus(status).phrase)
-    return body
-
-
-def pointers(body: dict[str, Any]) -> list[str]:
-    return [error.get("pointer") for error in body.get("errors", [])]
-
-
-class Clock:
-    """The service's time: a fixed instant the tests move, in China Standard Time."""
-
-    def __init__(self, day: date) -> None:
-        self.set(day)
-
-    def set(self, day: date, hour: int = 10) -> None:
-        self.now = datetime(day.year, day.month, day.day, hour, tzinfo=CST)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Office:
     """One running credit service, its clock, and callers of each role."""
 
-    def __init__(self, svc: RunningService, clock: Clock) -> None:
+    def __init__(self, svc: RunningService, clock: TestClock) -> None:
         self.svc, self.clock, self.client = svc, clock, svc.client
         self.regulator = bearer(KEYS.mint("regulator", sub="reg-shaoguan", regions=["440200"]))
         self.other_regulator = bearer(
@@ -204,7 +168,7 @@ def complaint_event(
 ) -> CloudEvent:
     """A complaints event about `subject`, its data shaped as the complaints contract says."""
     base = {
-        "tracking_number": "T20260302ABCDEFGH",
+        "tracking_number": f"T{TODAY:%Y%m%d}ABCDEFGH",
         "kind": "report" if ".report." in event_type else "complaint",
         "region_code": "440203",
         "handling_region_code": "440203",
@@ -216,12 +180,14 @@ def complaint_event(
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(TODAY)
+def clock() -> TestClock:
+    return TestClock()
 
 
 @contextlib.asynccontextmanager
-async def open_office(stack: TestStack, clock: Clock, **overrides: Any) -> AsyncIterator[Office]:
+async def open_office(
+    stack: TestStack, clock: TestClock, **overrides: Any
+) -> AsyncIterator[Office]:
     async with run_service(
         stack, SERVICE, lambda s: create_app(s, clock=clock), CreditSettings, **overrides
     ) as svc:
@@ -230,14 +196,14 @@ async def open_office(stack: TestStack, clock: Clock, **overrides: Any) -> Async
 
 
 @pytest.fixture
-async def office(stack: TestStack, clock: Clock) -> AsyncIterator[Office]:
+async def office(stack: TestStack, clock: TestClock) -> AsyncIterator[Office]:
     async with open_office(stack, clock, run_consumers=False) as opened:
         yield opened
 
 
 @contextlib.asynccontextmanager
 async def listening_office(
-    stack: TestStack, clock: Clock, prefix: str | None = None
+    stack: TestStack, clock: TestClock, prefix: str | None = None
 ) -> AsyncIterator[Office]:
     """A credit service whose intake group has joined, the complaints topic of its namespace
     made first so the pattern subscription finds it at once."""
@@ -250,6 +216,6 @@ async def listening_office(
 
 
 @pytest.fixture
-async def intake(stack: TestStack, clock: Clock) -> AsyncIterator[Office]:
+async def intake(stack: TestStack, clock: TestClock) -> AsyncIterator[Office]:
     async with listening_office(stack, clock) as office:
         yield office

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .conftest import TODAY, Office, code, problem
+from qgov_shared.testing.codes import credit_code
+from qgov_shared.testing.problems import problem
 
-SHAOGUAN = code(1)
-SHENZHEN = code(1, region="440300")
+from .conftest import TODAY, Office
+
+SHAOGUAN = credit_code(1)
+SHENZHEN = credit_code(1, region_code="440300")
 
 
 async def test_a_regulator_opens_a_file_with_its_name_and_industry(office: Office):
@@ -81,7 +84,7 @@ async def test_a_food_enterprise_waits_a_year_to_end_a_penaltys_publicity(office
         headers=office.regulator,
     )
     penalty = await office.entered(SHAOGUAN, "penalty")
-    office.clock.set(TODAY + timedelta(days=200))  # past 180 days, short of 365
+    office.clock.today(TODAY + timedelta(days=200))  # past 180 days, short of 365
     body = {
         "target": "penalty_publicity",
         "record_id": penalty["id"],

@@ -4,8 +4,10 @@ beyond BIGINT, and the range between INTEGER and BIGINT that the id columns do h
 from __future__ import annotations
 
 from qgov_shared.ids import BIGINT_LIMIT
+from qgov_shared.testing.codes import credit_code
+from qgov_shared.testing.problems import pointers, problem
 
-from .conftest import Office, code, pointers, problem
+from .conftest import Office
 
 BEYOND_INTEGER = 2**31  # a BIGINT id the tables hold, which an INTEGER bind could not
 DECISION = {"approve": False, "reason": "材料不全"}
@@ -26,7 +28,7 @@ async def test_a_repair_application_id_beyond_integer_is_looked_up(office: Offic
 
 
 async def test_a_penalty_named_beyond_bigint_is_refused_naming_it(office: Office):
-    enterprise = code(1)
+    enterprise = credit_code(1)
     body = {
         "target": "penalty_publicity",
         "record_id": BIGINT_LIMIT,

@@ -4,7 +4,7 @@ repeated counts once; and a complaint closed in the complaints service reaches t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,21 +14,15 @@ from qgov_complaints.main import ComplaintsSettings
 from qgov_complaints.main import create_app as create_complaints_app
 from qgov_complaints.models import Submission
 from qgov_credit.models import CreditRecord, Enterprise, IntakeEntry
+from qgov_shared.testing.clock import TestClock
+from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.stack import TestStack, run_service, wait_for
+from qgov_shared.testing.tokens import bearer
 
-from .conftest import (
-    KEYS,
-    TODAY,
-    Clock,
-    Office,
-    bearer,
-    code,
-    complaint_event,
-    listening_office,
-)
+from .conftest import KEYS, TODAY, Office, complaint_event, listening_office
 
 CLOSED = "qgov.complaints.complaint.closed.v1"
-CLOSED_ON = "2026-02-27"
+CLOSED_ON = (TODAY - timedelta(days=3)).isoformat()
 
 
 @pytest.mark.parametrize(
@@ -41,7 +35,7 @@ CLOSED_ON = "2026-02-27"
 async def test_a_closed_complaint_becomes_the_record_its_outcome_names(
     intake: Office, contracts, outcome, kind, score, public
 ):
-    enterprise = code(1)
+    enterprise = credit_code(1)
     event = complaint_event(subject=enterprise, outcome=outcome, closed_on=CLOSED_ON)
     contracts.check(event)  # what the complaints service would send
 
@@ -51,7 +45,7 @@ async def test_a_closed_complaint_becomes_the_record_its_outcome_names(
     assert (entry.event_type, entry.credit_code, entry.outcome) == (CLOSED, enterprise, "recorded")
     [record] = await intake.records(enterprise)
     assert (record.kind, record.severity, record.public) == (kind, "minor", public)
-    assert record.effective_on == date(2026, 2, 27)  # the day it closed, not the day received
+    assert record.effective_on == date.fromisoformat(CLOSED_ON)  # the day it closed, not received
     assert (record.source_event_id, record.source_event_type) == (event.id, CLOSED)
     assert record.entered_by is None
     shown = await intake.file_ok(enterprise)
@@ -64,7 +58,7 @@ async def test_a_closed_complaint_becomes_the_record_its_outcome_names(
 
 
 async def test_a_terminated_complaint_makes_no_record_but_is_logged(intake: Office):
-    enterprise = code(2)
+    enterprise = credit_code(2)
     event = complaint_event(subject=enterprise, outcome="terminated", closed_on=CLOSED_ON)
 
     await intake.produce(event)
@@ -80,9 +74,12 @@ async def test_a_terminated_complaint_makes_no_record_but_is_logged(intake: Offi
 async def test_a_report_case_opened_becomes_a_record_on_the_day_it_was_decided(
     intake: Office, contracts
 ):
-    enterprise = code(3)
+    enterprise = credit_code(3)
+    decided_on = TODAY - timedelta(days=10)
     event = complaint_event(
-        "qgov.complaints.report.case_opened.v1", subject=enterprise, decided_on="2026-02-20"
+        "qgov.complaints.report.case_opened.v1",
+        subject=enterprise,
+        decided_on=decided_on.isoformat(),
     )
     contracts.check(event)
 
@@ -93,19 +90,19 @@ async def test_a_report_case_opened_becomes_a_record_on_the_day_it_was_decided(
     assert (record.kind, record.severity, record.effective_on) == (
         "report_case_opened",
         "general",
-        date(2026, 2, 20),
+        decided_on,
     )
     shown = await intake.file_ok(enterprise)
     assert (shown["score"], shown["grade"]) == (95, "A")
     [reason] = shown["reasons"]
-    assert reason["counts_until"] == "2028-02-20"  # 730 days
+    assert reason["counts_until"] == (decided_on + timedelta(days=730)).isoformat()
 
 
 async def test_an_event_no_rule_names_is_logged_and_changes_nothing(intake: Office):
-    enterprise = code(4)
+    enterprise = credit_code(4)
     mediated = complaint_event(subject=enterprise, outcome="mediated", closed_on=CLOSED_ON)
     filed = complaint_event(
-        "qgov.complaints.complaint.filed.v1", subject=enterprise, received_on="2026-03-02"
+        "qgov.complaints.complaint.filed.v1", subject=enterprise, received_on=TODAY.isoformat()
     )
 
     await intake.produce(mediated)
@@ -136,7 +133,7 @@ async def test_an_event_without_a_valid_subject_is_logged_as_no_enterprise(intak
 
 
 async def test_the_same_event_delivered_twice_counts_once(intake: Office):
-    enterprise = code(5)
+    enterprise = credit_code(5)
     event = complaint_event(subject=enterprise, outcome="mediated", closed_on=CLOSED_ON)
     [consumer] = intake.svc.runtime.consumers
 
@@ -157,7 +154,7 @@ async def test_the_same_event_delivered_twice_counts_once(intake: Office):
 async def test_an_enterprise_first_named_by_an_event_gets_its_name_and_registered_region(
     intake: Office,
 ):
-    enterprise = code(6)
+    enterprise = credit_code(6)
     event = complaint_event(  # the complaint arose in Shaoguan's 武江区; the file keeps the code's
         subject=enterprise,
         outcome="mediated",
@@ -180,7 +177,7 @@ async def test_an_enterprise_first_named_by_an_event_gets_its_name_and_registere
 async def test_a_loosely_spelled_subject_is_filed_under_the_code_as_the_api_spells_it(
     office: Office,
 ):
-    enterprise = code(8)
+    enterprise = credit_code(8)
     event = complaint_event(subject=enterprise.lower(), outcome="mediated", closed_on=CLOSED_ON)
 
     await office.take_in(event)
@@ -198,14 +195,14 @@ COMPLAINT = {
     "category": "electronics",
     "region_code": "440203",
     "amount": "1299.00",
-    "incident_on": "2026-02-20",
+    "incident_on": (TODAY - timedelta(days=10)).isoformat(),
 }
 
 
 async def test_a_complaint_mediated_in_the_complaints_service_lowers_the_credit_score(
-    stack: TestStack, clock: Clock, contracts
+    stack: TestStack, clock: TestClock, contracts
 ):
-    enterprise = code(7)
+    enterprise = credit_code(7)
     regulator = bearer(KEYS.mint("regulator", sub="reg-shaoguan", regions=["440200"]))
     complaints_app = lambda s: create_complaints_app(s, clock=clock)  # noqa: E731
     async with run_service(stack, COMPLAINTS, complaints_app, ComplaintsSettings) as complaints:
@@ -223,7 +220,8 @@ async def test_a_complaint_mediated_in_the_complaints_service_lowers_the_credit_
                 query = select(Submission.id).where(Submission.tracking_number == tracking)
                 submission = await session.scalar(query)
 
-            clock.set(date(2026, 3, 3))
+            closed_on = TODAY + timedelta(days=1)
+            clock.today(closed_on)
             for step, step_body in [
                 ("decision", {"decision": "accept"}),
                 ("mediation/start", None),
@@ -249,7 +247,7 @@ async def test_a_complaint_mediated_in_the_complaints_service_lowers_the_credit_
             [record] = shown["records"]
             assert (record["kind"], record["effective_on"]) == (
                 "substantiated_complaint",
-                "2026-03-03",
+                closed_on.isoformat(),
             )
             assert record["source_event_type"] == CLOSED
             entries = {e.event_type: e.outcome for e in await _log(credit)}

@@ -4,23 +4,25 @@ regulator's decision does. Every event the service publishes is held to its cont
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
 from qgov_credit.models import Listing, RepairApplication
+from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.contracts import published_events
+from qgov_shared.testing.problems import pointers, problem
 
-from .conftest import GRADE_CHANGED, TODAY, Office, code, complaint_event, pointers, problem
+from .conftest import GRADE_CHANGED, TODAY, Office, complaint_event
 
-ENTERPRISE = code(1)
+ENTERPRISE = credit_code(1)
 LISTED = "qgov.credit.enterprise.listed.v1"
 DELISTED = "qgov.credit.enterprise.delisted.v1"
 DECIDED = "qgov.credit.repair.decided.v1"
 FLAGS = ["barred_from_quality_awards", "flagged_in_public_procurement"]
-DELISTABLE_ON = date(2027, 3, 2)  # TODAY + 365 days
-PUBLICITY_ENDABLE_ON = date(2026, 8, 29)  # TODAY + 180 days
+DELISTABLE_ON = TODAY + timedelta(days=365)
+PUBLICITY_ENDABLE_ON = TODAY + timedelta(days=180)
 CURRENT_LISTING = {
     "listed_on": TODAY.isoformat(),
     "reason": "serious_penalty",
@@ -75,7 +77,7 @@ def listed_codes(items: list[dict]) -> list[str]:
 
 async def test_a_serious_penalty_lists_the_enterprise(office: Office, contracts):
     penalty = await office.entered(ENTERPRISE, "serious_penalty")
-    await office.entered(code(2), "penalty")
+    await office.entered(credit_code(2), "penalty")
 
     [listed] = await events(office, contracts, LISTED)
     assert (listed["subject"], listed["source"]) == (ENTERPRISE, "/qgov/credit")
@@ -97,31 +99,35 @@ async def test_a_serious_penalty_lists_the_enterprise(office: Office, contracts)
     assert own.json()["listings"] == [CURRENT_LISTING]
     assert (await public(office))["listed"] is True
     assert (await public(office))["listing"] == CURRENT_LISTING
-    assert (await public(office, code(2)))["listing"] is None
+    assert (await public(office, credit_code(2)))["listing"] is None
     assert listed_codes(await office.listed("/enterprises", listed="true")) == [ENTERPRISE]
-    assert listed_codes(await office.listed("/enterprises", listed="false")) == [code(2)]
+    assert listed_codes(await office.listed("/enterprises", listed="false")) == [credit_code(2)]
 
 
 async def test_three_failed_inspections_within_two_years_list_two_do_not(office: Office, contracts):
-    days = {
-        code(1): ["2024-06-01", "2025-06-01", TODAY.isoformat()],  # three in (2024-03-02, TODAY]
-        code(2): ["2024-03-02", "2025-06-01", TODAY.isoformat()],  # the first exactly 730 days
-        code(3): ["2025-06-01", TODAY.isoformat()],
+    days_ago = {
+        credit_code(1): [639, 274, 0],  # three in (TODAY - 730 days, TODAY]
+        credit_code(2): [730, 274, 0],  # the first exactly 730 days
+        credit_code(3): [274, 0],
     }
-    for enterprise, dates in days.items():
-        for day in dates:
-            await office.entered(enterprise, "inspection_failed", occurred_on=day)
+    for enterprise, ages in days_ago.items():
+        for age in ages:
+            day = TODAY - timedelta(days=age)
+            await office.entered(enterprise, "inspection_failed", occurred_on=day.isoformat())
 
     [listed] = await events(office, contracts, LISTED)
-    assert (listed["subject"], listed["data"]["reason"]) == (code(1), "repeated_inspection_failed")
+    assert (listed["subject"], listed["data"]["reason"]) == (
+        credit_code(1),
+        "repeated_inspection_failed",
+    )
     assert listed["data"]["listed_on"] == TODAY.isoformat()  # the third failure's day
-    shown = [await office.file_ok(c) for c in days]  # every failure still counts for the score
+    shown = [await office.file_ok(c) for c in days_ago]  # every failure still counts for the score
     assert [(f["score"], f["grade"], f["listed"]) for f in shown] == [
         (70, "D", True),
         (70, "C", False),
         (80, "B", False),
     ]
-    assert listed_codes(await office.listed("/enterprises", listed="true")) == [code(1)]
+    assert listed_codes(await office.listed("/enterprises", listed="true")) == [credit_code(1)]
 
 
 async def test_a_listed_enterprise_is_not_listed_again(office: Office, contracts):
@@ -143,11 +149,11 @@ async def test_a_listing_repair_is_due_after_365_days_and_one_at_a_time(office: 
     await office.entered(ENTERPRISE, "serious_penalty")
 
     for day in (TODAY, DELISTABLE_ON - timedelta(days=1)):
-        office.clock.set(day)
+        office.clock.today(day)
         body = problem(await apply(office), 422)
         assert pointers(body) == ["#/target"]
-        assert "from 2027-03-02" in body["detail"]
-    office.clock.set(DELISTABLE_ON)
+        assert f"from {DELISTABLE_ON.isoformat()}" in body["detail"]
+    office.clock.today(DELISTABLE_ON)
     application = await applied(office)
 
     assert (application["credit_code"], application["target"]) == (ENTERPRISE, "listing")
@@ -163,10 +169,10 @@ async def test_a_listing_repair_is_due_after_365_days_and_one_at_a_time(office: 
 
 async def test_only_the_enterprise_itself_applies(office: Office):
     await office.entered(ENTERPRISE, "serious_penalty")
-    await office.entered(code(2), "serious_penalty")
-    office.clock.set(DELISTABLE_ON)
+    await office.entered(credit_code(2), "serious_penalty")
+    office.clock.today(DELISTABLE_ON)
 
-    problem(await apply(office, code(2), as_=office.enterprise(ENTERPRISE)), 404)
+    problem(await apply(office, credit_code(2), as_=office.enterprise(ENTERPRISE)), 404)
     problem(await apply(office, as_=office.regulator), 403)
     problem(await apply(office, as_=office.admin), 403)
     problem(await apply(office, as_={}), 401)
@@ -178,7 +184,7 @@ async def test_only_the_enterprise_itself_applies(office: Office):
 
 async def test_a_refused_repair_keeps_the_listing(office: Office, contracts):
     await office.entered(ENTERPRISE, "serious_penalty")
-    office.clock.set(DELISTABLE_ON)
+    office.clock.today(DELISTABLE_ON)
     application = await applied(office)
 
     problem(await decide(office, application["id"], True, as_=office.other_regulator), 404)
@@ -206,7 +212,7 @@ async def test_a_refused_repair_keeps_the_listing(office: Office, contracts):
 
 async def test_an_approved_repair_delists_and_regrades(office: Office, contracts):
     await office.entered(ENTERPRISE, "serious_penalty")  # 60: C once delisted
-    office.clock.set(DELISTABLE_ON)
+    office.clock.today(DELISTABLE_ON)
     application = await applied(office)
 
     approved = await decide(office, application["id"], True)
@@ -247,21 +253,22 @@ async def test_a_penalty_publicity_repair_hides_the_penalty_but_it_still_counts(
 ):
     penalty = await office.entered(ENTERPRISE, "penalty")
     failed = await office.entered(ENTERPRISE, "inspection_failed")
-    elsewhere = await office.entered(code(2), "penalty")
+    elsewhere = await office.entered(credit_code(2), "penalty")
     unpublished = complaint_event(
         subject=ENTERPRISE, outcome="mediation_failed", closed_on=TODAY.isoformat()
     )
     await office.take_in(unpublished)  # a record that is never public
     [hidden] = [r for r in await office.records(ENTERPRISE) if not r.public]
-    office.clock.set(PUBLICITY_ENDABLE_ON)
+    office.clock.today(PUBLICITY_ENDABLE_ON)
 
     for record_id in (None, failed["id"], elsewhere["id"], hidden.id, 999_999):
         response = await apply(office, target="penalty_publicity", record_id=record_id)
         assert pointers(problem(response, 422)) == ["#/record_id"], record_id
-    office.clock.set(PUBLICITY_ENDABLE_ON - timedelta(days=1))
+    office.clock.today(PUBLICITY_ENDABLE_ON - timedelta(days=1))
     early = problem(await apply(office, target="penalty_publicity", record_id=penalty["id"]), 422)
-    assert (pointers(early), "from 2026-08-29" in early["detail"]) == (["#/target"], True)
-    office.clock.set(PUBLICITY_ENDABLE_ON)
+    endable = f"from {PUBLICITY_ENDABLE_ON.isoformat()}"
+    assert (pointers(early), endable in early["detail"]) == (["#/target"], True)
+    office.clock.today(PUBLICITY_ENDABLE_ON)
     application = await applied(office, target="penalty_publicity", record_id=penalty["id"])
     assert (application["target"], application["record_id"]) == ("penalty_publicity", penalty["id"])
     problem(await apply(office, target="penalty_publicity", record_id=penalty["id"]), 409)
@@ -287,7 +294,7 @@ async def test_a_penalty_publicity_repair_hides_the_penalty_but_it_still_counts(
 async def test_every_event_is_dated_by_the_services_clock(office: Office, contracts):
     await office.entered(ENTERPRISE, "serious_penalty")
     listed_at = office.clock.now
-    office.clock.set(DELISTABLE_ON)
+    office.clock.today(DELISTABLE_ON)
     application = await applied(office)
     await decide(office, application["id"], True)
     delisted_at = office.clock.now

@@ -10,11 +10,16 @@ from datetime import timedelta
 import pytest
 
 from qgov_credit.models import CreditRecord, Enterprise
+from qgov_shared.testing.codes import credit_code
+from qgov_shared.testing.problems import pointers, problem
+from qgov_shared.testing.tokens import bearer
 
-from .conftest import KEYS, TODAY, Office, bearer, code, complaint_event, pointers, problem
+from .conftest import KEYS, TODAY, Office, complaint_event
 
-ENTERPRISE = code(1)
-ELSEWHERE = code(1, region="440300")  # registered in Shenzhen, outside the regulator's 440200
+ENTERPRISE = credit_code(1)
+ELSEWHERE = credit_code(
+    1, region_code="440300"
+)  # registered in Shenzhen, outside the regulator's 440200
 
 
 @pytest.mark.parametrize(
@@ -81,14 +86,16 @@ async def test_a_regulator_of_another_region_neither_writes_nor_reads_the_file(o
 
 async def test_an_enterprise_reads_its_own_file_and_no_other(office: Office):
     await office.entered(ENTERPRISE, "penalty")
-    await office.entered(code(2), "inspection_failed")
+    await office.entered(credit_code(2), "inspection_failed")
 
     mine = await office.file(ENTERPRISE, as_=office.enterprise(ENTERPRISE))
     assert mine.status_code == 200, mine.text
     assert (mine.json()["score"], len(mine.json()["records"])) == (85, 1)
-    problem(await office.file(code(2), as_=office.enterprise(ENTERPRISE)), 404)
-    problem(await office.file(code(3), as_=office.enterprise(code(3))), 404)  # no file yet
-    admin = await office.file(code(2), as_=office.admin)
+    problem(await office.file(credit_code(2), as_=office.enterprise(ENTERPRISE)), 404)
+    problem(
+        await office.file(credit_code(3), as_=office.enterprise(credit_code(3))), 404
+    )  # no file yet
+    admin = await office.file(credit_code(2), as_=office.admin)
     assert admin.json()["score"] == 90
 
 
@@ -109,8 +116,10 @@ async def test_a_file_needs_an_access_token(office: Office):
 
 
 async def test_the_public_file_shows_public_records_only(office: Office):
-    await office.entered(ENTERPRISE, "inspection_failed", occurred_on="2026-02-10")
-    failed = complaint_event(subject=ENTERPRISE, outcome="mediation_failed", closed_on="2026-02-20")
+    inspected_on = (TODAY - timedelta(days=20)).isoformat()
+    closed_on = (TODAY - timedelta(days=10)).isoformat()
+    await office.entered(ENTERPRISE, "inspection_failed", occurred_on=inspected_on)
+    failed = complaint_event(subject=ENTERPRISE, outcome="mediation_failed", closed_on=closed_on)
     await office.take_in(failed)
     assert (await office.file_ok(ENTERPRISE))["score"] == 89  # it counts, yet is not shown
 
@@ -123,19 +132,19 @@ async def test_the_public_file_shows_public_records_only(office: Office):
         "listed": False,
         "listing": None,
         "records": [
-            {"kind": "inspection_failed", "severity": "general", "effective_on": "2026-02-10"}
+            {"kind": "inspection_failed", "severity": "general", "effective_on": inspected_on}
         ],
     }
-    problem(await office.client.get(f"/api/v1/credit/public/{code(2)}"), 404)
+    problem(await office.client.get(f"/api/v1/credit/public/{credit_code(2)}"), 404)
 
 
 async def test_regulators_list_their_regions_enterprises_by_grade_and_score(office: Office):
     files = {
-        code(1): ["inspection_passed"],  # 100 A
-        code(2): ["penalty"],  # 85 B
-        code(3): ["serious_penalty"],  # 60, yet D: a serious penalty lists the enterprise
-        code(4): ["serious_penalty", "penalty"],  # 45 D, listed too
-        code(5): ["inspection_failed"],  # 90 A
+        credit_code(1): ["inspection_passed"],  # 100 A
+        credit_code(2): ["penalty"],  # 85 B
+        credit_code(3): ["serious_penalty"],  # 60, yet D: a serious penalty lists the enterprise
+        credit_code(4): ["serious_penalty", "penalty"],  # 45 D, listed too
+        credit_code(5): ["inspection_failed"],  # 90 A
     }
     for enterprise, kinds in files.items():
         for kind in kinds:
@@ -147,22 +156,22 @@ async def test_regulators_list_their_regions_enterprises_by_grade_and_score(offi
 
     every = await office.listed("/enterprises", limit=2)  # three pages
     assert codes(every) == [
-        (code(1), 100, "A"),
-        (code(2), 85, "B"),
-        (code(3), 60, "D"),
-        (code(4), 45, "D"),
-        (code(5), 90, "A"),
+        (credit_code(1), 100, "A"),
+        (credit_code(2), 85, "B"),
+        (credit_code(3), 60, "D"),
+        (credit_code(4), 45, "D"),
+        (credit_code(5), 90, "A"),
     ]
     assert codes(await office.listed("/enterprises", grade="A")) == [
         codes(every)[0],
         codes(every)[4],
     ]
-    assert codes(await office.listed("/enterprises", grade="B")) == [(code(2), 85, "B")]
+    assert codes(await office.listed("/enterprises", grade="B")) == [(credit_code(2), 85, "B")]
     assert codes(await office.listed("/enterprises", grade="D")) == codes(every)[2:4]
     assert codes(await office.listed("/enterprises", listed="true")) == codes(every)[2:4]
     assert len(await office.listed("/enterprises", listed="false")) == 3
     band = await office.listed("/enterprises", score_min=60, score_max=85)
-    assert [item["credit_code"] for item in band] == [code(2), code(3)]
+    assert [item["credit_code"] for item in band] == [credit_code(2), credit_code(3)]
     assert len(await office.listed("/enterprises", as_=office.admin)) == 6
     shenzhen = await office.listed("/enterprises", as_=office.other_regulator, grade="B")
     assert codes(shenzhen) == [(ELSEWHERE, 85, "B")]
@@ -175,8 +184,12 @@ async def test_regulators_list_their_regions_enterprises_by_grade_and_score(offi
 
 
 async def test_history_and_events_explain_every_change(office: Office, contracts):
-    penalty = await office.entered(ENTERPRISE, "penalty", occurred_on="2026-01-05")
-    failed = await office.entered(ENTERPRISE, "inspection_failed", occurred_on="2026-02-01")
+    penalty_on = TODAY - timedelta(days=56)
+    failed_on = TODAY - timedelta(days=29)
+    penalty = await office.entered(ENTERPRISE, "penalty", occurred_on=penalty_on.isoformat())
+    failed = await office.entered(
+        ENTERPRISE, "inspection_failed", occurred_on=failed_on.isoformat()
+    )
     passed = await office.entered(ENTERPRISE, "inspection_passed")
 
     history = await office.listed(f"/enterprises/{ENTERPRISE}/history", limit=1)
@@ -213,8 +226,8 @@ async def test_history_and_events_explain_every_change(office: Office, contracts
         "kind": "penalty",
         "severity": "general",
         "points": -15,
-        "effective_on": "2026-01-05",
-        "counts_until": "2029-01-04",
+        "effective_on": penalty_on.isoformat(),
+        "counts_until": (penalty_on + timedelta(days=1095)).isoformat(),
         "public": True,
     }
     for event in events:
@@ -229,11 +242,11 @@ async def test_a_record_expires_on_its_date_and_the_grade_returns(office: Office
     [reason] = (await office.file_ok(ENTERPRISE))["reasons"]
     assert reason["counts_until"] == expires_on.isoformat()
 
-    office.clock.set(expires_on - timedelta(days=1))
+    office.clock.today(expires_on - timedelta(days=1))
     assert await office.regrade_due() == 0  # its last day: still counting
     assert (await office.file_ok(ENTERPRISE))["score"] == 85
 
-    office.clock.set(expires_on)
+    office.clock.today(expires_on)
     assert await office.regrade_due() == 1
 
     shown = await office.file_ok(ENTERPRISE)
@@ -246,16 +259,18 @@ async def test_a_record_expires_on_its_date_and_the_grade_returns(office: Office
     assert (expired["data"]["previous_score"], expired["data"]["score"]) == (85, 100)
     assert expired["data"]["reasons"] == []
     contracts.check(expired)
-    office.clock.set(expires_on + timedelta(days=400))
+    office.clock.today(expires_on + timedelta(days=400))
     assert await office.regrade_due() == 0  # nothing left to change
 
 
 async def test_a_rebuild_from_the_records_agrees_with_the_stored_grades(office: Office):
     await office.entered(ENTERPRISE, "penalty")
     await office.entered(ENTERPRISE, "inspection_passed")
-    await office.entered(code(2), "serious_penalty")  # 60, listed: D
-    await office.entered(code(3), "quality_accident", severity="serious")
-    before = {c: (await office.file_ok(c))["grade"] for c in (ENTERPRISE, code(2), code(3))}
+    await office.entered(credit_code(2), "serious_penalty")  # 60, listed: D
+    await office.entered(credit_code(3), "quality_accident", severity="serious")
+    before = {
+        c: (await office.file_ok(c))["grade"] for c in (ENTERPRISE, credit_code(2), credit_code(3))
+    }
     published = len(await office.grade_changes())
 
     response = await office.client.post("/api/v1/credit/rebuild", headers=office.admin)
@@ -263,13 +278,17 @@ async def test_a_rebuild_from_the_records_agrees_with_the_stored_grades(office: 
     assert response.status_code == 200, response.text
     assert response.json() == {"enterprises": 3, "differing": 0}
     assert {c: (await office.file_ok(c))["grade"] for c in before} == before
-    assert before == {ENTERPRISE: "B", code(2): "D", code(3): "C"}  # a rebuild keeps the listing
+    assert before == {
+        ENTERPRISE: "B",
+        credit_code(2): "D",
+        credit_code(3): "C",
+    }  # a rebuild keeps the listing
     assert len(await office.grade_changes()) == published
 
 
 async def test_a_rebuild_under_a_changed_policy_regrades_and_announces(office: Office, contracts):
     await office.entered(ENTERPRISE, "penalty")  # 85 B
-    await office.entered(code(2), "inspection_passed")  # 100 A
+    await office.entered(credit_code(2), "inspection_passed")  # 100 A
     deps = office.svc.app.state.dependencies
     policy = deps.policy
     harsher = dataclasses.replace(policy.kinds["penalty"], points={"general": -30})
