@@ -208,7 +208,7 @@ class ServiceDocs:
             return kept[1]
         client = upstreams.clients.get(service)
         # A service its breaker already knows to be down is not asked again.
-        if client is None or not upstreams.breaker(service).allows(time.monotonic()):
+        if client is None or upstreams.breaker(service).state == "open":
             return None
         try:
             answer = await client.get("/openapi.json", timeout=_FETCH_TIMEOUT_S)
