@@ -18,7 +18,7 @@ from qgov_shared.uow import UnitOfWork
 INTAKE_GROUP = "credit.intake"
 _REGRADE_BATCH = 500
 # Every other service's facts; new event types need a rule in policy.toml, not code.
-DOMAIN_TOPICS = r"^qgov\.(complaints|standards|brands|traceability)$"
+DOMAIN_TOPICS = r"^qgov\.(complaints|standards|brands|traceability|inspections)$"
 
 
 def create_app(
