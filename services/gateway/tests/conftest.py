@@ -4,7 +4,6 @@ Test modules import the helpers with `from .conftest import`."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import hmac
@@ -15,16 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import uvicorn
-
 from qgov_gateway import SERVICE as GATEWAY
 from qgov_gateway import handlers
 from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as create_gateway
-from qgov_shared.devstack.embedded import free_port
 from qgov_shared.envelope import CloudEvent, new_event
 from qgov_shared.testing.contracts import Contracts
-from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
+from qgov_shared.testing.http import HttpServer
+from qgov_shared.testing.stack import RunningService, TestStack, run_service
 from qgov_shared.testing.tokens import TestKeys
 from qgov_shared.uscc import compute_check_character
 
@@ -182,48 +179,12 @@ class Receiver:
         await send({"type": "http.response.body", "body": b""})
 
 
-class HttpServer:
-    """An ASGI app served over real HTTP on a free local port. A service app is served with its
-    lifespan already running (run_service runs it), so uvicorn leaves that alone; `stop` is
-    how a test takes a service down."""
-
-    def __init__(self, app) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._serving: asyncio.Task | None = None
-
-    async def __aenter__(self) -> HttpServer:
-        self._serving = asyncio.create_task(self._server.serve())
-        await wait_for(_started(self._server), within=10, what="the HTTP server to listen")
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        await self.stop()
-
-    async def stop(self) -> None:
-        if self._serving is not None:
-            self._server.should_exit = True
-            await self._serving
-            self._serving = None
-
-
 @contextlib.asynccontextmanager
 async def webhook_receiver(failures: list[int] | None = None) -> AsyncIterator[Receiver]:
     receiver = Receiver("", list(failures or []))
     async with HttpServer(receiver) as server:
         receiver.url = f"{server.url}/qgov-credit"
         yield receiver
-
-
-def _started(server: uvicorn.Server):
-    async def started() -> bool:
-        return server.started
-
-    return started
 
 
 def verified_batch(secret: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
