@@ -36,6 +36,7 @@ from qgov_shared.http.openapi import install_problem_docs
 from qgov_shared.http.problems import install_problem_handlers
 from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.http.security import SecurityHeadersMiddleware, cors_options
+from qgov_shared.http.text import refuse_nul
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
@@ -191,7 +192,13 @@ def create_service_app(
 
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(settings.service_name)
-    app = FastAPI(title=title, description=description, lifespan=lifespan, openapi_url=openapi_url)
+    app = FastAPI(
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        openapi_url=openapi_url,
+        dependencies=[Depends(refuse_nul)],
+    )
     app.state.dependencies = dependencies
     app.state.settings = settings
     app.state.token_verifier = dependencies.token_verifier or _jwks_verifier(dependencies)
