@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-Policy = TypeVar("Policy")
+ParsedPolicy = TypeVar("ParsedPolicy")
 
 
 class PolicyError(ValueError):
@@ -38,7 +38,7 @@ class Table(dict[str, Any]):
         raise KeyError(f"{self.where}.{key}" if self.where else key)
 
 
-def load_toml_policy(path: Path, parse: Callable[[Table], Policy]) -> Policy:
+def load_toml_policy(path: Path, parse: Callable[[Table], ParsedPolicy]) -> ParsedPolicy:
     """`parse` the TOML file at `path` into a policy; a `KeyError`, `ValueError` or
     `TypeError` that parsing raises becomes a `PolicyError` naming the file (and the key)."""
     try:

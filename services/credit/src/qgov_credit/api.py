@@ -34,7 +34,7 @@ Regulator = Annotated[Principal, Depends(require_roles(Role.REGULATOR, Role.ADMI
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 EnterpriseCaller = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE))]
 # Whole files are for regulators, enterprises and admins: an anonymous caller is asked for a
-# token (401) and a citizen refused (403); `_visible` then narrows to the caller's own files.
+# token (401) and a citizen refused (403); `queries` then narrows to the caller's own files.
 FileReader = Annotated[
     Principal, Depends(require_roles(Role.REGULATOR, Role.ENTERPRISE, Role.ADMIN))
 ]
