@@ -9,4 +9,5 @@ SERVICE = ServiceSpec(
     port=8001,
     app_factory="qgov_complaints.main:create_app",
     migrations=Path(__file__).parent / "migrations" / "versions",
+    events="qgov_complaints.events:EVENTS",
 )

@@ -14,17 +14,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 
-from qgov_complaints import domain
+from qgov_complaints import domain, events
 from qgov_complaints.domain import Deadline, Kind, RuleViolation, State, Status, Step
+from qgov_complaints.events import ComplaintFiled, ReportFiled, SubmissionEvent, SubmissionOverdue
 from qgov_complaints.models import EnterpriseResponse, Submission, SubmissionHistory, SubmissionNote
 from qgov_complaints.policy import Policy
 from qgov_complaints.schemas import ComplaintCreate, ReportCreate
 from qgov_shared.auth import Principal, Role
-from qgov_shared.envelope import new_event
 from qgov_shared.errors import NotFound
 from qgov_shared.uow import UnitOfWork
 
-SOURCE = "/qgov/complaints"
 _TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on a phone
 
 
@@ -167,10 +166,14 @@ async def _record_filing(values: dict[str, Any], uow: UnitOfWork, ctx: Context) 
             detail={"channel": values["channel"]},
         )
     )
-    extra = {"received_on": ctx.today.isoformat(), "due_on": values["running_due_on"].isoformat()}
-    if values.get("amount") is not None:
-        extra["amount"] = str(values["amount"])
-    _publish(values, f"{values['kind']}.filed", uow, extra)
+    case = SubmissionEvent.case_of(values)
+    due_on = values["running_due_on"]
+    if values["kind"] == Kind.COMPLAINT:
+        amount = ComplaintFiled.yuan(values["amount"])
+        filed = ComplaintFiled(**case, received_on=ctx.today, due_on=due_on, amount=amount)
+    else:
+        filed = ReportFiled(**case, received_on=ctx.today, due_on=due_on)
+    _announce(filed, uow, ctx)
     return Filed(
         id=submission_id,
         tracking_number=values["tracking_number"],
@@ -359,14 +362,15 @@ async def announce_overdue(uow: UnitOfWork, ctx: Context, limit: int = 500) -> i
     )
     announced = 0
     for row in await uow.session.scalars(query):
-        due_on = row.running_due_on.isoformat()
-        row.overdue_notified = [*row.overdue_notified, f"{row.running_deadline}@{due_on}"]
-        _publish(
-            row,
-            "submission.overdue",
-            uow,
-            {"deadline": row.running_deadline, "due_on": due_on, "status": row.status},
+        marked = f"{row.running_deadline}@{row.running_due_on.isoformat()}"
+        row.overdue_notified = [*row.overdue_notified, marked]
+        overdue = SubmissionOverdue(
+            **SubmissionEvent.case_of(row),
+            deadline=row.running_deadline,
+            due_on=row.running_due_on,
+            status=row.status,
         )
+        _announce(overdue, uow, ctx)
         announced += 1
     return announced
 
@@ -398,7 +402,8 @@ async def _take(
     _set_running_deadline(row)
     _audit(row, uow, ctx, action, before, detail or {})
     if step.event:
-        _publish(row, step.event, uow, step.event_data)
+        fact = events.for_step(step.event)(**SubmissionEvent.case_of(row), **step.event_data)
+        _announce(fact, uow, ctx)
     return row
 
 
@@ -423,29 +428,9 @@ def _audit(
     )
 
 
-_CASE_FACTS = (
-    "tracking_number",
-    "kind",
-    "region_code",
-    "handling_region_code",
-    "category",
-    "respondent_name",
-    "respondent_credit_code",
-)
-
-
-def _publish(case: Submission | dict[str, Any], event: str, uow: UnitOfWork, extra: dict) -> None:
-    """Facts for other services: the case and the respondent, never the people who filed."""
-    values = case if isinstance(case, dict) else {name: getattr(case, name) for name in _CASE_FACTS}
-    data = {name: values[name] for name in _CASE_FACTS} | extra
-    uow.publish(
-        new_event(
-            f"qgov.complaints.{event}.v1",
-            source=SOURCE,
-            subject=values["respondent_credit_code"],
-            data=data,
-        )
-    )
+def _announce(fact: SubmissionEvent, uow: UnitOfWork, ctx: Context) -> None:
+    """Facts for other services, about the respondent, at the moment the step was taken."""
+    uow.publish(fact.event(subject=fact.respondent_credit_code, time=ctx.now))
 
 
 async def _by_tracking_number(tracking_number: str, uow: UnitOfWork) -> Submission | None:
