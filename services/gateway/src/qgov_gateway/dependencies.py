@@ -41,6 +41,10 @@ class GatewaySettings(ServiceSettings):
     webhook_retry_base_s: float = Field(5.0, description="The first retry's delay; it doubles.")
     webhook_retry_cap_s: float = Field(600.0, description="The longest delay between retries.")
     webhook_timeout_s: float = 10.0
+    webhook_pause_after_s: float = Field(
+        3 * 24 * 3600.0,
+        description="A subscription failing this long without a success is paused.",
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

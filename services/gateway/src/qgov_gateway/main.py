@@ -19,6 +19,7 @@ from qgov_gateway import (
     webhooks_api,
 )
 from qgov_gateway.dependencies import GatewayDependencies, GatewaySettings
+from qgov_gateway.webhook_delivery import WebhookDispatcher
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import TokenVerifier
 from qgov_shared.clock import Clock, system_clock
@@ -95,15 +96,11 @@ def _compose(settings: GatewaySettings, clock: Clock) -> GatewayDependencies:
 
 
 async def _dispatch_webhooks(runtime: Runtime, deps: GatewayDependencies) -> None:
-    settings = deps.settings
-    timing = webhooks.DeliveryTiming(
-        settings.webhook_poll_interval_s,
-        settings.webhook_retry_base_s,
-        settings.webhook_retry_cap_s,
-    )
+    timing = webhooks.DeliveryTiming.of(deps.settings)
     # Receivers are other parties' systems: no redirects followed, a bounded wait.
-    async with httpx.AsyncClient(timeout=settings.webhook_timeout_s) as client:
-        await webhooks.WebhookDispatcher(runtime.session_factory, client, timing).run(runtime.stop)
+    async with httpx.AsyncClient(timeout=timing.timeout_s) as client:
+        dispatcher = WebhookDispatcher(runtime.session_factory, client, timing, deps.clock)
+        await dispatcher.run(runtime.stop)
 
 
 async def _close_when_stopped(runtime: Runtime, upstreams: routing.Upstreams) -> None:

@@ -120,6 +120,12 @@ class WebhookSubscription(SQLModel, table=True):
     next_attempt_at: datetime = Field(sa_type=DateTime(timezone=True))
     active: bool = True
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # A dispatcher sending a batch holds the lease: no other takes the subscription until then.
+    lease_id: str | None = Field(default=None, max_length=32)
+    leased_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    failing_since: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_error: str | None = Field(default=None, max_length=500)
+    paused_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
 class WebhookDelivery(SQLModel, table=True):

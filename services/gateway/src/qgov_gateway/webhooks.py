@@ -3,42 +3,60 @@ and the dispatcher pushes it the feed in order, in signed batches, retrying with
 
 Each subscription keeps its own position in the feed and moves it only past a batch the
 receiver acknowledged (2xx), so a receiver that was down gets everything when it is back, and
-a regulator can replay from any cursor. Every attempt is recorded.
+a regulator can replay from any cursor. Every attempt is recorded. A subscription that has
+failed for `pause_after_s` without a success is paused until its owner resumes it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import hmac
-import json
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway import feed
+from qgov_gateway.dependencies import GatewaySettings
 from qgov_gateway.models import CreditChange, WebhookDelivery, WebhookSubscription
-from qgov_gateway.schemas import FeedItem
 from qgov_shared.auth import Principal
-from qgov_shared.db import SessionFactory
-from qgov_shared.errors import NotFound
+from qgov_shared.errors import NotFound, RuleViolation
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "QGov-Signature"
-BATCH_SIZE = 100
-_DUE_AT_ONCE = 20
 
 
 class SubscriptionNotFound(NotFound):
     what = "webhook subscription"
+
+
+@dataclass(frozen=True)
+class DeliveryTiming:
+    poll_interval_s: float
+    retry_base_s: float
+    retry_cap_s: float
+    timeout_s: float
+    pause_after_s: float
+
+    @classmethod
+    def of(cls, settings: GatewaySettings) -> DeliveryTiming:
+        return cls(
+            settings.webhook_poll_interval_s,
+            settings.webhook_retry_base_s,
+            settings.webhook_retry_cap_s,
+            settings.webhook_timeout_s,
+            settings.webhook_pause_after_s,
+        )
+
+    @property
+    def lease_s(self) -> float:
+        """How long a dispatcher holds a subscription it sends to: longer than a delivery may
+        take, by a margin for the reads and writes around it and for replicas' clocks."""
+        return self.timeout_s + 60.0
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
@@ -50,9 +68,14 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def retry_delay(failures: int, base_s: float, cap_s: float) -> float:
-    """Seconds before the next attempt after `failures` failures in a row: doubling, capped.
-    Delivery never gives up; a receiver that is fixed gets everything it missed."""
+    """Seconds before the next attempt after `failures` failures in a row: doubling, capped."""
     return min(cap_s, base_s * 2 ** max(failures - 1, 0))
+
+
+def status(subscription: WebhookSubscription) -> str:
+    if not subscription.active:
+        return "cancelled"
+    return "paused" if subscription.paused_at is not None else "active"
 
 
 # --- subscriptions -------------------------------------------------------------------------
@@ -99,135 +122,58 @@ async def owned(
 
 
 def replay(subscription: WebhookSubscription, after: int, now: datetime) -> None:
-    """Deliver again everything after `after`, starting now."""
+    """Deliver again everything after `after`, starting now (a paused subscription resumes)."""
+    resume(subscription, now)
     subscription.position = after
+
+
+def resume(subscription: WebhookSubscription, now: datetime) -> None:
+    """Deliver again from where delivery stopped, starting now, as if it had never failed."""
+    if not subscription.active:
+        raise RuleViolation("The subscription was cancelled; register a new one.")
+    subscription.paused_at = subscription.failing_since = None
     subscription.failures = 0
     subscription.next_attempt_at = now
 
 
-# --- delivery ------------------------------------------------------------------------------
+def cancel(subscription: WebhookSubscription) -> None:
+    subscription.active = False
 
 
-@dataclass(frozen=True)
-class DeliveryTiming:
-    poll_interval_s: float
-    retry_base_s: float
-    retry_cap_s: float
+# --- what a delivery's outcome does to its subscription -------------------------------------
 
 
-class WebhookDispatcher:
-    """Delivers every due subscription's next batch. Several gateway replicas may run one: a
-    subscription is locked (skipping locked ones) while its batch is in flight."""
-
-    def __init__(
-        self, session_factory: SessionFactory, client: httpx.AsyncClient, timing: DeliveryTiming
-    ) -> None:
-        self._session_factory = session_factory
-        self._client = client
-        self._timing = timing
-
-    async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            if await self.deliver_due() == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._timing.poll_interval_s)
-
-    async def deliver_due(self) -> int:
-        """Try each due subscription once; how many batches were sent."""
-        async with self._session_factory() as session:
-            due = list(
-                await session.scalars(
-                    select(WebhookSubscription.id)
-                    .where(
-                        WebhookSubscription.active,
-                        WebhookSubscription.next_attempt_at <= func.now(),
-                    )
-                    .order_by(WebhookSubscription.next_attempt_at)
-                    .limit(_DUE_AT_ONCE)
-                )
-            )
-        sent = await asyncio.gather(*(self._deliver_next_batch(id_) for id_ in due))
-        return sum(sent)
-
-    async def _deliver_next_batch(self, subscription_id: int) -> bool:
-        async with self._session_factory() as session, session.begin():
-            subscription = await session.scalar(
-                select(WebhookSubscription)
-                .where(WebhookSubscription.id == subscription_id)
-                .with_for_update(skip_locked=True)
-            )
-            if subscription is None or not subscription.active:
-                return False
-            now = await session.scalar(select(func.now()))
-            items = await feed.read_page(
-                session,
-                feed.FeedFilter(tuple(subscription.regions), tuple(subscription.grades)),
-                subscription.position,
-                BATCH_SIZE,
-            )
-            if not items:
-                subscription.next_attempt_at = now + timedelta(seconds=self._timing.poll_interval_s)
-                return False
-            delivery = await self._post(subscription, items, now)
-            session.add(delivery)
-            self._advance(subscription, delivery, now)
-            return True
-
-    async def _post(
-        self, subscription: WebhookSubscription, items: list[FeedItem], now: datetime
-    ) -> WebhookDelivery:
-        body = json.dumps(
-            {
-                "subscription_id": subscription.id,
-                "items": [item.model_dump(mode="json") for item in items],
-                "next_cursor": items[-1].cursor,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: signature(subscription.secret, int(time.time()), body),
-            "QGov-Subscription": str(subscription.id),
-        }
-        started = time.monotonic()
-        status_code, error = None, None
-        try:
-            answer = await self._client.post(subscription.url, content=body, headers=headers)
-            status_code = answer.status_code
-            if not answer.is_success:
-                error = f"the receiver answered {status_code}"
-        except httpx.HTTPError as failure:
-            error = f"{type(failure).__name__}: {failure}"[:500]
-        return WebhookDelivery(
-            subscription_id=subscription.id,
-            first_cursor=int(items[0].cursor),
-            last_cursor=int(items[-1].cursor),
-            items=len(items),
-            attempt=subscription.failures + 1,
-            succeeded=error is None,
-            status_code=status_code,
-            error=error,
-            attempted_at=now,
-            duration_ms=round((time.monotonic() - started) * 1000),
-        )
-
-    def _advance(
-        self, subscription: WebhookSubscription, delivery: WebhookDelivery, now: datetime
-    ) -> None:
-        if delivery.succeeded:
-            subscription.position = delivery.last_cursor
-            subscription.failures = 0
-            subscription.next_attempt_at = now
-            return
-        subscription.failures += 1
-        delay = retry_delay(
-            subscription.failures, self._timing.retry_base_s, self._timing.retry_cap_s
-        )
-        subscription.next_attempt_at = now + timedelta(seconds=delay)
+def settle(
+    subscription: WebhookSubscription,
+    delivery: WebhookDelivery,
+    now: datetime,
+    timing: DeliveryTiming,
+) -> None:
+    """Move past an acknowledged batch; after a failure, wait longer each time, and pause the
+    subscription once it has failed for `pause_after_s` without a success."""
+    if delivery.succeeded:
+        subscription.position = delivery.last_cursor
+        subscription.failures = 0
+        subscription.failing_since = subscription.last_error = None
+        subscription.next_attempt_at = now
+        return
+    subscription.failures += 1
+    subscription.last_error = delivery.error
+    subscription.failing_since = subscription.failing_since or delivery.attempted_at
+    if now - subscription.failing_since >= timedelta(seconds=timing.pause_after_s):
+        subscription.paused_at = now
         log.warning(
-            "webhook %s: delivery failed (%s); retrying in %.0fs",
+            "webhook %s: failing since %s (%s); paused until its owner resumes it",
             subscription.id,
+            subscription.failing_since.isoformat(),
             delivery.error,
-            delay,
         )
+        return
+    delay = retry_delay(subscription.failures, timing.retry_base_s, timing.retry_cap_s)
+    subscription.next_attempt_at = now + timedelta(seconds=delay)
+    log.warning(
+        "webhook %s: delivery failed (%s); retrying in %.0fs",
+        subscription.id,
+        delivery.error,
+        delay,
+    )

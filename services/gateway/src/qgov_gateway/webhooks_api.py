@@ -6,27 +6,43 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
-from sqlalchemy import select
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints
 
-from qgov_gateway import webhooks
+from qgov_gateway import queries, webhooks
 from qgov_gateway.api import Regulator, scopes_of
 from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_gateway.feed import FeedFilter
-from qgov_gateway.models import WebhookDelivery, WebhookSubscription
+from qgov_gateway.models import WebhookSubscription
 from qgov_shared.app import ClockDep, SessionDep, UnitOfWorkDep
 from qgov_shared.errors import RuleViolation
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
-from qgov_shared.http.pagination import Page, PageRequestDep, keyset_page
+from qgov_shared.http.pagination import Page, PageRequestDep
 from qgov_shared.regions import RegionCodeStr
 from qgov_shared.settings import Environment
 
 router = APIRouter(prefix="/api/v1/feeds/credit/webhooks", tags=["feed"])
 Cursor = Annotated[str, Field(pattern=r"^[0-9]{1,18}$", description="a feed item's `cursor`")]
+MAX_URL_LENGTH = 2000  # the column's
+
+
+def _receiver(url: HttpUrl) -> HttpUrl:
+    if url.username or url.password:
+        raise ValueError("must not carry credentials; deliveries are signed with the secret")
+    if len(str(url)) > MAX_URL_LENGTH:  # normalising (percent-encoding) can lengthen it
+        raise ValueError(f"must have at most {MAX_URL_LENGTH} characters once normalised")
+    return url
+
+
+ReceiverUrl = Annotated[
+    HttpUrl, UrlConstraints(max_length=MAX_URL_LENGTH), AfterValidator(_receiver)
+]
 
 
 class SubscriptionCreate(BaseModel):
-    url: HttpUrl = Field(description="where batches are POSTed; https in production")
+    url: ReceiverUrl = Field(
+        description="where batches are POSTed: http or https (https in production), without "
+        "credentials"
+    )
     regions: list[RegionCodeStr] = Field(
         default_factory=list, max_length=50, description="default: all your regions"
     )
@@ -42,17 +58,24 @@ class SubscriptionView(BaseModel):
     regions: list[str]
     grades: list[str]
     position: str = Field(description="the cursor of the last item the receiver acknowledged")
-    active: bool
+    status: Literal["active", "paused", "cancelled"] = Field(
+        description="paused: it failed for too long, and waits for you to resume it"
+    )
+    active: bool = Field(description="false once cancelled")
     failures: int = Field(description="deliveries failed in a row; 0 when healthy")
+    failing_since: datetime | None = Field(description="when the current failures began")
+    last_error: str | None = Field(description="why the last delivery failed, while failing")
+    paused_at: datetime | None
     next_attempt_at: datetime
     created_at: datetime
 
     @classmethod
     def of(cls, subscription: WebhookSubscription) -> SubscriptionView:
+        computed = {"position": str(subscription.position), "status": webhooks.status(subscription)}
         values = {
-            name: getattr(subscription, name) for name in cls.model_fields if name != "position"
+            name: getattr(subscription, name) for name in cls.model_fields if name not in computed
         }
-        return cls(**values, position=str(subscription.position))
+        return cls(**values, **computed)
 
 
 class NewSubscription(SubscriptionView):
@@ -114,9 +137,8 @@ async def subscribe(
 
 @router.get("", response_model=Page[SubscriptionView])
 async def subscriptions(principal: Regulator, session: SessionDep, page: PageRequestDep):
-    query = select(WebhookSubscription).where(WebhookSubscription.owner == principal.subject)
-    rows, next_cursor = await keyset_page(session, query, [WebhookSubscription.id], page)
-    return Page(items=[SubscriptionView.of(row[0]) for row in rows], next_cursor=next_cursor)
+    rows, next_cursor = await queries.webhook_subscriptions(session, principal.subject, page)
+    return Page(items=[SubscriptionView.of(row) for row in rows], next_cursor=next_cursor)
 
 
 @router.get("/{subscription_id}", response_model=SubscriptionView)
@@ -129,7 +151,7 @@ async def unsubscribe(subscription_id: int, principal: Regulator, uow: UnitOfWor
     """Stop deliveries; the subscription and its delivery record are kept."""
     async with uow:
         subscription = await webhooks.owned(uow.session, principal, subscription_id, lock=True)
-        subscription.active = False
+        webhooks.cancel(subscription)
         await uow.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -138,12 +160,22 @@ async def unsubscribe(subscription_id: int, principal: Regulator, uow: UnitOfWor
 async def replay(
     subscription_id: int, body: Replay, principal: Regulator, uow: UnitOfWorkDep, clock: ClockDep
 ):
-    """Deliver again, in order, everything after the given cursor."""
+    """Deliver again, in order, everything after the given cursor (resuming a paused
+    subscription)."""
     async with uow:
         subscription = await webhooks.owned(uow.session, principal, subscription_id, lock=True)
-        if not subscription.active:
-            raise RuleViolation("The subscription was cancelled; register a new one.")
         webhooks.replay(subscription, int(body.after), clock())
+        await uow.commit()
+        return SubscriptionView.of(subscription)
+
+
+@router.post("/{subscription_id}/resume", response_model=SubscriptionView)
+async def resume(subscription_id: int, principal: Regulator, uow: UnitOfWorkDep, clock: ClockDep):
+    """Deliver again from where delivery stopped, now: for a subscription paused after failing
+    for too long (see `last_error`), once its receiver is fixed."""
+    async with uow:
+        subscription = await webhooks.owned(uow.session, principal, subscription_id, lock=True)
+        webhooks.resume(subscription, clock())
         await uow.commit()
         return SubscriptionView.of(subscription)
 
@@ -154,11 +186,8 @@ async def deliveries(
 ):
     """Every delivery attempt, oldest first."""
     await webhooks.owned(session, principal, subscription_id)
-    query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
-    rows, next_cursor = await keyset_page(session, query, [WebhookDelivery.id], page)
-    return Page(
-        items=[DeliveryView.model_validate(row[0]) for row in rows], next_cursor=next_cursor
-    )
+    rows, next_cursor = await queries.webhook_deliveries(session, subscription_id, page)
+    return Page(items=[DeliveryView.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
 def _check_scheme(url: HttpUrl, environment: Environment) -> None:

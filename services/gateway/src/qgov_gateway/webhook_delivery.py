@@ -1,0 +1,184 @@
+"""Delivering the credit feed's webhooks without holding the database while a receiver takes
+its time.
+
+Each round claims the due subscriptions in one short transaction and leases them to itself
+(`lease_id`, until `leased_until`), so no other replica takes them meanwhile and no batch is
+sent twice at once. Then, for each, it reads the next batch, sends it holding no connection,
+and records the outcome in another short transaction, if its lease still stands. A receiver
+that never answers costs a pending request until the timeout, not a database connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import or_, select, update
+
+from qgov_gateway import queries, webhooks
+from qgov_gateway.feed import FeedFilter
+from qgov_gateway.models import WebhookDelivery, WebhookSubscription
+from qgov_gateway.schemas import FeedItem
+from qgov_shared.clock import Clock
+from qgov_shared.db import SessionFactory
+
+BATCH_SIZE = 100
+_DUE_AT_ONCE = 20
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A subscription leased for one delivery, as it stood when it was leased."""
+
+    id: int
+    lease_id: str
+    url: str
+    secret: str
+    feed_filter: FeedFilter
+    position: int
+    attempt: int
+
+    @classmethod
+    def of(cls, subscription: WebhookSubscription) -> Claim:
+        return cls(
+            id=subscription.id,
+            lease_id=subscription.lease_id,
+            url=subscription.url,
+            secret=subscription.secret,
+            feed_filter=FeedFilter(tuple(subscription.regions), tuple(subscription.grades)),
+            position=subscription.position,
+            attempt=subscription.failures + 1,
+        )
+
+
+class WebhookDispatcher:
+    """Delivers every due subscription's next batch. Several gateway replicas may run one."""
+
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        client: httpx.AsyncClient,
+        timing: webhooks.DeliveryTiming,
+        clock: Clock,
+    ) -> None:
+        self._session_factory = session_factory
+        self._client = client
+        self._timing = timing
+        self._clock = clock
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            if await self.deliver_due() == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self._timing.poll_interval_s)
+
+    async def deliver_due(self) -> int:
+        """Try each due subscription once; how many batches were sent."""
+        claims = await self._claim_due()
+        outcomes = await asyncio.gather(*map(self._deliver, claims), return_exceptions=True)
+        for outcome in outcomes:  # every delivery has finished: now let the runtime restart us
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return sum(outcomes)
+
+    async def _claim_due(self) -> list[Claim]:
+        now = self._clock()
+        due = (
+            select(WebhookSubscription.id)
+            .where(
+                WebhookSubscription.active,
+                WebhookSubscription.paused_at.is_(None),
+                WebhookSubscription.next_attempt_at <= now,
+                or_(
+                    WebhookSubscription.leased_until.is_(None),
+                    WebhookSubscription.leased_until <= now,  # its dispatcher went away
+                ),
+            )
+            .order_by(WebhookSubscription.next_attempt_at, WebhookSubscription.id)
+            .limit(_DUE_AT_ONCE)
+            .with_for_update(skip_locked=True)
+        )
+        lease = update(WebhookSubscription).where(WebhookSubscription.id.in_(due.scalar_subquery()))
+        async with self._session_factory() as session, session.begin():
+            leased = await session.scalars(
+                lease.values(
+                    lease_id=secrets.token_hex(16),
+                    leased_until=now + timedelta(seconds=self._timing.lease_s),
+                )
+                .returning(WebhookSubscription)
+                .execution_options(synchronize_session=False)
+            )
+            return [Claim.of(subscription) for subscription in leased]
+
+    async def _deliver(self, claim: Claim) -> bool:
+        async with self._session_factory() as session:
+            items = await queries.feed_page(session, claim.feed_filter, claim.position, BATCH_SIZE)
+        delivery = await self._post(claim, items) if items else None
+        await self._settle(claim, delivery)
+        return delivery is not None
+
+    async def _post(self, claim: Claim, items: list[FeedItem]) -> WebhookDelivery:
+        body = json.dumps(
+            {
+                "subscription_id": claim.id,
+                "items": [item.model_dump(mode="json") for item in items],
+                "next_cursor": items[-1].cursor,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        attempted_at = self._clock()
+        headers = {
+            "Content-Type": "application/json",
+            webhooks.SIGNATURE_HEADER: webhooks.signature(
+                claim.secret, int(attempted_at.timestamp()), body
+            ),
+            "QGov-Subscription": str(claim.id),
+        }
+        started = time.monotonic()
+        status_code, error = None, None
+        try:
+            # httpx's timeout bounds each read; this bounds the whole exchange (and the lease).
+            async with asyncio.timeout(self._timing.timeout_s):
+                answer = await self._client.post(claim.url, content=body, headers=headers)
+            status_code = answer.status_code
+            if not answer.is_success:
+                error = f"the receiver answered {status_code}"
+        except TimeoutError:
+            error = f"no answer within {self._timing.timeout_s:g}s"
+        except httpx.HTTPError as failure:
+            error = f"{type(failure).__name__}: {failure}"[:500]
+        return WebhookDelivery(
+            subscription_id=claim.id,
+            first_cursor=int(items[0].cursor),
+            last_cursor=int(items[-1].cursor),
+            items=len(items),
+            attempt=claim.attempt,
+            succeeded=error is None,
+            status_code=status_code,
+            error=error,
+            attempted_at=attempted_at,
+            duration_ms=round((time.monotonic() - started) * 1000),
+        )
+
+    async def _settle(self, claim: Claim, delivery: WebhookDelivery | None) -> None:
+        """Record the attempt, and what it means for the subscription, releasing the lease;
+        without a delivery (nothing new to send), look again next round."""
+        async with self._session_factory() as session, session.begin():
+            if delivery is not None:
+                session.add(delivery)
+            subscription = await session.get(WebhookSubscription, claim.id, with_for_update=True)
+            if subscription.lease_id != claim.lease_id:
+                return  # the lease ran out and another dispatcher took over: its outcome counts
+            subscription.lease_id = subscription.leased_until = None
+            now = self._clock()
+            if delivery is None:
+                subscription.next_attempt_at = now  # to the back of the queue of due ones
+            elif subscription.position == claim.position:  # not replayed while in flight
+                webhooks.settle(subscription, delivery, now, self._timing)
