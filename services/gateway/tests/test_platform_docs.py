@@ -128,13 +128,22 @@ def test_different_schemas_with_one_name_are_renamed_and_references_follow() -> 
 
 
 def test_routed_operations_document_what_the_gateway_itself_refuses() -> None:
-    things = _doc({"/api/v1/things": {"get": _operation(), "post": _operation()}})
+    one_thing = {"get": _operation(), "parameters": [{"name": "id", "in": "path"}]}
+    things = _doc(
+        {
+            "/api/v1/things": {"get": _operation(), "post": _operation()},
+            "/api/v1/things/{id}": one_thing,
+        }
+    )
     merged = merge_openapi(_gateway_doc(), {"things": things}, ROUTES)
 
     routed = merged["paths"]["/api/v1/things"]
-    # A refused token, the service unavailable; for writes, the anonymous write limit too.
+    # A refused token, the service unavailable; for writes, the anonymous write limit too;
+    # with a path parameter, one holding a control character.
     assert list(routed["get"]["responses"]) == ["200", "401", "503"]
     assert list(routed["post"]["responses"]) == ["200", "401", "429", "503"]
+    one = merged["paths"]["/api/v1/things/{id}"]["get"]
+    assert list(one["responses"]) == ["200", "400", "401", "503"]
     assert _dangling_refs(merged) == set()
 
 

@@ -92,12 +92,19 @@ def _add_service(merged: Doc, service: str, doc: Doc, routes: dict[str, str]) ->
 
 def _document_routing(paths: Doc) -> None:
     """What the gateway itself may answer on a routed path: a refused token (it checks tokens
-    before forwarding), its limit on anonymous writes, and the service being unavailable."""
+    before forwarding), its limit on anonymous writes, a path parameter with a control
+    character (no service is asked for such a path), and the service being unavailable."""
     for item in paths.values():
         for method, operation in item.items():
             if method in _METHODS:
                 writes = {429} if method in _WRITES else set()
-                add_problem_responses(operation, {401, 503} | writes)
+                in_path = {400} if _has_path_parameters(item, operation) else set()
+                add_problem_responses(operation, {401, 503} | writes | in_path)
+
+
+def _has_path_parameters(item: Doc, operation: Doc) -> bool:
+    parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+    return any(parameter.get("in") == "path" for parameter in parameters)
 
 
 def _renames(ours: Doc, theirs: Doc, service: str) -> dict[str, str]:
