@@ -1,5 +1,7 @@
-"""The gateway tests' helpers. Events are built as the complaints and credit services publish them,
-for feeding the read model directly; each is checked against its contract before it is applied.
+"""The gateway tests' helpers. Every gateway here runs on a test clock standing at `START`
+(moved by `QGOV_TEST_CLOCK_START`), and the events fed to it happen `at(minutes)` from there.
+Events are built as the complaints and credit services publish them, for feeding the read
+model directly; each is checked against its contract before it is applied.
 Test modules import the helpers with `from .conftest import`."""
 
 from __future__ import annotations
@@ -8,38 +10,58 @@ import contextlib
 import hashlib
 import hmac
 import json
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+import pytest
 
 from qgov_gateway import SERVICE as GATEWAY
 from qgov_gateway import handlers
 from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as create_gateway
+from qgov_shared.clock import Clock
 from qgov_shared.envelope import CloudEvent, new_event
+from qgov_shared.testing.clock import START, TestClock
 from qgov_shared.testing.contracts import Contracts
 from qgov_shared.testing.http import HttpServer
 from qgov_shared.testing.stack import RunningService, TestStack, run_service
-from qgov_shared.testing.tokens import TestKeys
-from qgov_shared.uscc import compute_check_character
+from qgov_shared.testing.tokens import TestKeys, bearer
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 KEYS = TestKeys()
 
 
-def bearer(role: str, **claims: Any) -> dict[str, str]:
-    """Headers carrying a token of `role`, signed by KEYS."""
-    return {"Authorization": f"Bearer {KEYS.mint(role, **claims)}"}
+@pytest.fixture
+def clock() -> TestClock:
+    return TestClock()
 
 
 @contextlib.asynccontextmanager
-async def read_model_gateway(stack: TestStack, **overrides: Any) -> AsyncIterator[RunningService]:
+async def run_gateway(
+    stack: TestStack, clock: Clock | None = None, **overrides: Any
+) -> AsyncIterator[RunningService]:
+    """A gateway on `clock` (a fresh test clock at START when not given), with its own
+    database and topic namespace."""
+    clock = clock or TestClock()
+    async with run_service(
+        stack,
+        GATEWAY,
+        lambda settings: create_gateway(settings, clock=clock),
+        GatewaySettings,
+        **overrides,
+    ) as svc:
+        yield svc
+
+
+@contextlib.asynccontextmanager
+async def read_model_gateway(
+    stack: TestStack, clock: Clock | None = None, **overrides: Any
+) -> AsyncIterator[RunningService]:
     """A gateway whose read model the test feeds itself (no consumer, no webhook dispatcher
     unless asked), trusting tokens signed by KEYS."""
     settings = {"run_consumers": False, "run_webhook_dispatcher": False, **overrides}
-    async with run_service(stack, GATEWAY, create_gateway, GatewaySettings, **settings) as svc:
+    async with run_gateway(stack, clock, **settings) as svc:
         svc.app.state.token_verifier = KEYS.verifier()
         yield svc
 
@@ -53,16 +75,17 @@ async def demo_regulator(gateway: RunningService) -> dict[str, str]:
     }
     response = await gateway.client.post("/oauth/token", data=form)
     assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return bearer(response.json()["access_token"])
 
 
-def credit_code(region_code: str, serial: int) -> str:
-    body = f"91{region_code}MA{serial:07d}"
-    return body + compute_check_character(body)
+def at(minutes: float) -> datetime:
+    """`minutes` after START."""
+    return START + timedelta(minutes=minutes)
 
 
-def at(minutes: int) -> datetime:
-    return T0 + timedelta(minutes=minutes)
+def day(days: int = 0) -> str:
+    """The date `days` after START's, as events write dates."""
+    return (START + timedelta(days=days)).date().isoformat()
 
 
 def _event(event_type: str, source: str, subject: str | None, data: dict, time: datetime):
@@ -76,8 +99,8 @@ def reason(record_id: int, kind: str, points: int, public: bool = True) -> dict[
         "kind": kind,
         "severity": "general",
         "points": points,
-        "effective_on": "2026-11-01",
-        "counts_until": "2029-10-31",
+        "effective_on": day(-1),
+        "counts_until": day(3 * 365),
         "public": public,
     }
 
@@ -111,7 +134,7 @@ def listed(code: str, time: datetime) -> CloudEvent:
         "region_code": code[2:8],
         "listed_on": time.date().isoformat(),
         "reason": "serious_penalty",
-        "earliest_delisting_on": "2027-11-02",
+        "earliest_delisting_on": (time + timedelta(days=365)).date().isoformat(),
         "joint_punishment": ["barred_from_quality_awards"],
     }
     return _event("qgov.credit.enterprise.listed.v1", "/qgov/credit", code, data, time)
@@ -187,12 +210,15 @@ async def webhook_receiver(failures: list[int] | None = None) -> AsyncIterator[R
         yield receiver
 
 
-def verified_batch(secret: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+def verified_batch(
+    secret: str, headers: dict[str, str], body: bytes, now: datetime
+) -> dict[str, Any]:
     """The delivery's body, once its signature checks out as a receiver would check it: the
-    HMAC-SHA256 of "<t>." + body under the secret, with a recent timestamp."""
+    HMAC-SHA256 of "<t>." + body under the secret, with a timestamp recent at `now` (the
+    gateway's clock)."""
     fields = dict(part.split("=", 1) for part in headers["qgov-signature"].split(","))
     timestamp = int(fields["t"])
-    assert abs(time.time() - timestamp) < 300
+    assert abs(now.timestamp() - timestamp) < 300
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     assert hmac.compare_digest(fields["v1"], expected.hexdigest())
     return json.loads(body)

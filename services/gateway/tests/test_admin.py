@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from qgov_gateway import SERVICE
 from qgov_gateway.admin import parse, run
-from qgov_gateway.main import GatewaySettings, create_app
-from qgov_shared.testing.stack import TestStack, run_service
+from qgov_shared.testing.clock import TestClock
+from qgov_shared.testing.stack import TestStack
+from qgov_shared.testing.tokens import bearer
+
+from .conftest import run_gateway
 
 
 def _form(client_id: str, secret: str) -> dict[str, str]:
     return {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
 
 
-async def test_a_created_regulator_gets_tokens_until_suspended(stack: TestStack) -> None:
-    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+async def test_a_created_regulator_gets_tokens_until_suspended(
+    stack: TestStack, clock: TestClock
+) -> None:
+    async with run_gateway(stack, clock) as gateway:
         factory = gateway.runtime.session_factory
         created = await run(
             parse(
@@ -32,6 +36,7 @@ async def test_a_created_regulator_gets_tokens_until_suspended(stack: TestStack)
                 ]
             ),
             factory,
+            clock(),
         )
         client_id, secret = (line.split()[1] for line in created.splitlines())
 
@@ -39,7 +44,7 @@ async def test_a_created_regulator_gets_tokens_until_suspended(stack: TestStack)
         principal = await gateway.app.state.token_verifier.verify(issued.json()["access_token"])
         assert (principal.role, principal.regions) == ("regulator", ("440200", "440300"))
 
-        await run(parse(["suspend", client_id]), factory)
+        await run(parse(["suspend", client_id]), factory, clock())
         refused = await gateway.client.post("/oauth/token", data=_form(client_id, secret))
         assert refused.json()["error"] == "invalid_client"
 
@@ -58,24 +63,33 @@ async def test_a_created_regulator_gets_tokens_until_suspended(stack: TestStack)
         ),
     ],
 )
-async def test_inconsistent_clients_are_refused(stack: TestStack, argv, complaint) -> None:
-    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+async def test_inconsistent_clients_are_refused(
+    stack: TestStack, clock: TestClock, argv, complaint
+) -> None:
+    async with run_gateway(stack, clock) as gateway:
         with pytest.raises(SystemExit, match=complaint):
-            await run(parse(argv), gateway.runtime.session_factory)
+            await run(parse(argv), gateway.runtime.session_factory, clock())
 
 
-async def test_rotating_keys_publishes_the_new_key_beside_the_old(stack: TestStack) -> None:
-    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+async def test_rotating_keys_publishes_the_new_key_beside_the_old(
+    stack: TestStack, clock: TestClock
+) -> None:
+    async with run_gateway(stack, clock) as gateway:
         before = (await gateway.client.get("/.well-known/jwks.json")).json()["keys"]
-        said = await run(parse(["rotate-keys"]), gateway.runtime.session_factory)
-        gateway.app.state.dependencies.keyring.loaded_at = float("-inf")  # as if the refresh were due
+        rotated_at = clock.advance(minutes=1)
+        said = await run(parse(["rotate-keys"]), gateway.runtime.session_factory, rotated_at)
+        gateway.app.state.dependencies.keyring.loaded_at = float(
+            "-inf"
+        )  # as if the refresh were due
         after = (await gateway.client.get("/.well-known/jwks.json")).json()["keys"]
     new_kid = said.split()[-1]
     assert [key["kid"] for key in after] == [new_kid, before[0]["kid"]]
 
 
-async def test_a_regulator_suspends_an_enterprise_of_its_region_only(stack: TestStack) -> None:
-    async with run_service(stack, SERVICE, create_app, GatewaySettings) as gateway:
+async def test_a_regulator_suspends_an_enterprise_of_its_region_only(
+    stack: TestStack, clock: TestClock
+) -> None:
+    async with run_gateway(stack, clock) as gateway:
         factory = gateway.runtime.session_factory
         onboarded = await gateway.client.post(
             "/api/v1/enterprises", json={"credit_code": "91440200MA0000001F", "name": "韶关某厂"}
@@ -85,10 +99,10 @@ async def test_a_regulator_suspends_an_enterprise_of_its_region_only(stack: Test
 
         async def token_of(argv: list[str]) -> dict[str, str]:
             client_id, secret = (
-                line.split()[1] for line in (await run(parse(argv), factory)).splitlines()
+                line.split()[1] for line in (await run(parse(argv), factory, clock())).splitlines()
             )
             issued = await gateway.client.post("/oauth/token", data=_form(client_id, secret))
-            return {"Authorization": f"Bearer {issued.json()['access_token']}"}
+            return bearer(issued.json()["access_token"])
 
         shaoguan = await token_of(
             ["create-client", "--role", "regulator", "--name", "韶关", "--regions", "440200"]

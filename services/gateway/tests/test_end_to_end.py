@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 
@@ -18,23 +17,17 @@ from qgov_complaints.main import create_app as create_complaints
 from qgov_credit import SERVICE as CREDIT
 from qgov_credit.main import CreditSettings
 from qgov_credit.main import create_app as create_credit
-from qgov_gateway import SERVICE as GATEWAY
 from qgov_gateway import accounts
-from qgov_gateway.main import GatewaySettings
-from qgov_gateway.main import create_app as create_gateway
+from qgov_shared.testing.clock import CHINA, TestClock
+from qgov_shared.testing.codes import credit_code
+from qgov_shared.testing.http import HttpServer
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
-from qgov_shared.uscc import compute_check_character
+from qgov_shared.testing.tokens import bearer
 
-from .conftest import HttpServer, verified_batch, webhook_receiver
+from .conftest import run_gateway, verified_batch, webhook_receiver
 
-
-def _code(region_code: str, serial: int) -> str:
-    body = f"91{region_code}MA{serial:07d}"
-    return body + compute_check_character(body)
-
-
-RESPONDENT = _code("440203", 1)  # in 韶关, the demo regulator's region
-COMPETITOR = _code("440203", 2)
+RESPONDENT = credit_code(1, "440203")  # in 韶关, the demo regulator's region
+COMPETITOR = credit_code(2, "440203")
 COMPLAINT = {
     "complainant": {"name": "张三", "phone": "13812345678", "address": "广东省韶关市武江区某路1号"},
     "respondent": {"name": "韶关某电器有限公司", "credit_code": RESPONDENT},
@@ -49,12 +42,17 @@ COMPLAINT = {
 class Platform:
     gateway: RunningService
     credit_server: HttpServer
+    clock: TestClock
+
+    def today(self) -> str:
+        """The date in China, where the records happen."""
+        return self.clock().astimezone(CHINA).date().isoformat()
 
     async def token(self, client_id: str, secret: str) -> dict[str, str]:
         form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
         response = await self.gateway.client.post("/oauth/token", data=form)
         assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+        return bearer(response.json()["access_token"])
 
     async def onboard(self, code: str, name: str) -> dict[str, str]:
         response = await self.gateway.client.post(
@@ -68,7 +66,7 @@ class Platform:
         async with self.gateway.runtime.session_factory() as session:
             client_id, secret = await accounts.create_client(
                 session,
-                datetime.now(UTC),
+                self.clock(),
                 role="regulator",
                 name=f"监管人员（{region_code}）",
                 regions=[region_code],
@@ -78,23 +76,24 @@ class Platform:
 
 
 @pytest.fixture
-async def platform(stack: TestStack) -> AsyncIterator[Platform]:
+async def platform(stack: TestStack, clock: TestClock) -> AsyncIterator[Platform]:
+    """Every service on one test clock."""
     async with (
-        run_service(stack, COMPLAINTS, create_complaints, ComplaintsSettings) as complaints,
+        run_service(
+            stack, COMPLAINTS, lambda s: create_complaints(s, clock=clock), ComplaintsSettings
+        ) as complaints,
         run_service(
             stack,
             CREDIT,
-            create_credit,
+            lambda s: create_credit(s, clock=clock),
             CreditSettings,
             kafka_topic_prefix=complaints.settings.kafka_topic_prefix,
         ) as credit,
         HttpServer(complaints.app) as complaints_server,
         HttpServer(credit.app) as credit_server,
-        run_service(
+        run_gateway(
             stack,
-            GATEWAY,
-            create_gateway,
-            GatewaySettings,
+            clock,
             environment="development",
             kafka_topic_prefix=complaints.settings.kafka_topic_prefix,
             upstream_urls={"complaints": complaints_server.url, "credit": credit_server.url},
@@ -108,7 +107,7 @@ async def platform(stack: TestStack) -> AsyncIterator[Platform]:
             service.app.state.token_verifier = gateway.app.state.token_verifier
         for service in (complaints, credit, gateway):
             await service.consumers_assigned()
-        yield Platform(gateway, credit_server)
+        yield Platform(gateway, credit_server, clock)
 
 
 async def test_a_complaint_and_a_regulators_record_reach_profile_feed_stream_and_webhook(
@@ -139,7 +138,7 @@ async def test_a_complaint_and_a_regulators_record_reach_profile_feed_stream_and
             "credit_code": RESPONDENT,
             "kind": "penalty",
             "severity": "general",
-            "occurred_on": datetime.now(UTC).date().isoformat(),
+            "occurred_on": platform.today(),
             "note": "抽查不合格后行政处罚",
         }
         entered = await client.post("/api/v1/credit/records", json=record, headers=regulator)
@@ -171,7 +170,7 @@ async def test_a_complaint_and_a_regulators_record_reach_profile_feed_stream_and
 
         await wait_for(delivered, within=30, what="the webhook delivery")
     [(headers, body)] = receiver.received
-    assert verified_batch(secret, headers, body)["items"] == [change]
+    assert verified_batch(secret, headers, body, platform.clock())["items"] == [change]
     assert json.loads(streamed.split("data: ", 1)[1]) == change
 
 
@@ -207,7 +206,7 @@ async def test_tenants_and_regions_stay_apart(platform: Platform) -> None:
         "credit_code": RESPONDENT,
         "kind": "penalty",
         "severity": "general",
-        "occurred_on": datetime.now(UTC).date().isoformat(),
+        "occurred_on": platform.today(),
     }
     assert (
         await client.post("/api/v1/credit/records", json=record, headers=guangzhou)

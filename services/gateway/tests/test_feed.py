@@ -6,34 +6,33 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import jwt
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from qgov_gateway import SERVICE as GATEWAY
 from qgov_gateway import handlers
-from qgov_gateway.main import GatewaySettings
-from qgov_gateway.main import create_app as create_gateway
 from qgov_gateway.models import SigningKey
-from qgov_shared.testing.stack import RunningService, TestStack, run_service
-from qgov_shared.testing.tokens import TestKeys
+from qgov_shared.testing.clock import START
+from qgov_shared.testing.codes import credit_code
+from qgov_shared.testing.stack import RunningService, TestStack, wait_for
+from qgov_shared.testing.tokens import TestKeys, bearer
 
 from .conftest import (
+    KEYS,
     apply,
     at,
-    bearer,
-    credit_code,
     demo_regulator,
     grade_changed,
     read_model_gateway,
+    run_gateway,
 )
 
-REGULATOR = bearer("regulator", regions=["440200"])
-TWO_REGIONS = bearer("regulator", regions=["440200", "440203", "440100"])
-ADMIN = bearer("admin")
+REGULATOR = bearer(KEYS.mint("regulator", regions=["440200"]))
+TWO_REGIONS = bearer(KEYS.mint("regulator", regions=["440200", "440203", "440100"]))
+ADMIN = bearer(KEYS.mint("admin"))
 FEED = "/api/v1/feeds/credit"
 
 
@@ -47,7 +46,7 @@ def changes(first: int, count: int, regions: tuple[str, ...] = ("440203", "44010
     """`count` grade changes of distinct enterprises, alternating between `regions`."""
     return [
         grade_changed(
-            credit_code(regions[n % len(regions)], n),
+            credit_code(n, regions[n % len(regions)]),
             ("A", 100),
             ("B" if n % 3 else "D", 80),
             at(n),
@@ -130,7 +129,9 @@ async def test_entries_commit_in_cursor_order(gateway: RunningService, contracts
     async with slow:
         await handlers.take_in(slow_change, slow)  # holds the feed lock until it commits
         fast_done = asyncio.create_task(apply(gateway, contracts, fast_change))
-        await asyncio.sleep(0.3)
+        await wait_for(
+            lambda: _blocked_on_a_lock(gateway), within=10, what="the second change to wait"
+        )
         assert not fast_done.done()
         assert await read_all(gateway, ADMIN) == []
         await slow.commit()
@@ -140,6 +141,16 @@ async def test_entries_commit_in_cursor_order(gateway: RunningService, contracts
         slow_change.data["credit_code"],
         fast_change.data["credit_code"],
     ]
+
+
+async def _blocked_on_a_lock(gateway: RunningService) -> bool:
+    """Whether a transaction in the gateway's database waits for a lock another one holds."""
+    query = text(
+        "select count(*) from pg_stat_activity"
+        " where datname = current_database() and wait_event_type = 'Lock'"
+    )
+    async with gateway.runtime.session_factory() as session:
+        return await session.scalar(query) > 0
 
 
 async def test_the_stream_resumes_after_last_event_id(gateway: RunningService, contracts) -> None:
@@ -160,7 +171,7 @@ async def test_the_stream_resumes_after_last_event_id(gateway: RunningService, c
 async def test_the_feed_is_for_regulators_of_the_region(gateway: RunningService) -> None:
     assert (await gateway.client.get(FEED)).status_code == 401
     refused = await gateway.client.get(
-        FEED, headers=bearer("enterprise", credit_code=credit_code("440203", 1))
+        FEED, headers=bearer(KEYS.mint("enterprise", credit_code=credit_code(1, "440203")))
     )
     assert refused.status_code == 403
     elsewhere = await gateway.client.get(FEED, params={"region": "440100"}, headers=REGULATOR)
@@ -177,14 +188,8 @@ async def test_the_feed_is_for_regulators_of_the_region(gateway: RunningService)
 async def test_forged_and_stale_tokens_are_refused(stack: TestStack) -> None:
     """With the gateway's own signing keys: only a token it signed, for its audience, in
     time, with a real signature, reads the feed."""
-    async with run_service(
-        stack,
-        GATEWAY,
-        create_gateway,
-        GatewaySettings,
-        run_consumers=False,
-        run_webhook_dispatcher=False,
-        environment="development",
+    async with run_gateway(
+        stack, run_consumers=False, run_webhook_dispatcher=False, environment="development"
     ) as gateway:
         token = (await demo_regulator(gateway))["Authorization"].removeprefix("Bearer ")
         assert (await _feed_with(gateway, token)).status_code == 200
@@ -199,11 +204,17 @@ async def test_forged_and_stale_tokens_are_refused(stack: TestStack) -> None:
 
         forged = jwt.encode(claims, TestKeys().private_key, "RS256", headers=header)
         unsigned = _unsigned({"alg": "none", "typ": "JWT", "kid": key.kid}, claims)
-        expired = signed(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200)
+        expired = signed(
+            exp=_unix(START - timedelta(hours=1)), iat=_unix(START - timedelta(hours=2))
+        )
         for refused in (forged, signed(aud="another-platform"), unsigned, expired):
             answer = await _feed_with(gateway, refused)
             assert answer.status_code == 401, answer.text
             assert answer.headers["www-authenticate"].startswith("Bearer")
+
+
+def _unix(moment) -> int:
+    return int(moment.timestamp())
 
 
 async def _feed_with(gateway: RunningService, token: str):

@@ -4,7 +4,7 @@ on the real database; and another service trusting the gateway's tokens through 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jwt
 import pytest
@@ -13,23 +13,22 @@ from sqlalchemy import update
 from qgov_complaints import SERVICE as COMPLAINTS
 from qgov_complaints.main import ComplaintsSettings
 from qgov_complaints.main import create_app as complaints_app
-from qgov_gateway import SERVICE as GATEWAY
 from qgov_gateway import accounts
-from qgov_gateway.main import GatewaySettings
-from qgov_gateway.main import create_app as create_gateway
 from qgov_gateway.models import Client
 from qgov_shared.auth import InvalidToken, JwksKeySource, Role, TokenVerifier
+from qgov_shared.testing.clock import TestClock
+from qgov_shared.testing.problems import pointers, problem
 from qgov_shared.testing.stack import RunningService, TestStack, run_service
+
+from .conftest import run_gateway
 
 CREDIT_CODE = "91350100M000100Y43"
 TOKEN_FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
-async def gateway(stack: TestStack) -> AsyncIterator[RunningService]:
-    async with run_service(
-        stack, GATEWAY, create_gateway, GatewaySettings, run_consumers=False
-    ) as svc:
+async def gateway(stack: TestStack, clock: TestClock) -> AsyncIterator[RunningService]:
+    async with run_gateway(stack, clock, run_consumers=False) as svc:
         yield svc
 
 
@@ -80,11 +79,8 @@ async def rotate(gateway: RunningService, now: datetime) -> str:
 
 
 def assert_invalid_client(response) -> None:
-    assert response.status_code == 401, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
+    body = problem(response, 401)
     assert response.headers["www-authenticate"] == "Basic"
-    body = response.json()
-    assert body["status"] == 401
     assert body["error"] == "invalid_client"
     assert "access_token" not in body
 
@@ -131,7 +127,9 @@ async def test_an_onboarded_enterprise_gets_a_token_bound_to_its_credit_code(
     assert jwt.decode(again, options={"verify_signature": False})["jti"] != claims["jti"]
 
 
-async def test_the_jwks_publishes_the_key_that_signs_tokens(gateway: RunningService) -> None:
+async def test_the_jwks_publishes_the_key_that_signs_tokens(
+    gateway: RunningService, clock: TestClock
+) -> None:
     credentials = await onboard(gateway)
     token = await token_for(gateway, credentials["client_id"], credentials["client_secret"])
 
@@ -150,6 +148,7 @@ async def test_the_jwks_publishes_the_key_that_signs_tokens(gateway: RunningServ
         JwksKeySource.from_jwks(response.json()),
         issuer=gateway.settings.jwt_issuer,
         audience=gateway.settings.jwt_audience,
+        clock=clock,
     )
     principal = await verifier.verify(token)
     assert principal.role is Role.ENTERPRISE
@@ -160,6 +159,7 @@ async def test_the_jwks_publishes_the_key_that_signs_tokens(gateway: RunningServ
         JwksKeySource.from_jwks(response.json()),
         issuer=gateway.settings.jwt_issuer,
         audience="somewhere-else",
+        clock=clock,
     )
     with pytest.raises(InvalidToken) as refused:
         await elsewhere.verify(token)
@@ -198,9 +198,7 @@ async def test_only_client_credentials_is_served(gateway: RunningService) -> Non
     response = await request_token(
         gateway, credentials["client_id"], credentials["client_secret"], grant_type="password"
     )
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
+    body = problem(response, 400)
     assert body["error"] == "unsupported_grant_type"
     assert "access_token" not in body
 
@@ -215,8 +213,7 @@ async def test_the_token_endpoint_takes_a_form_not_json(gateway: RunningService)
             "client_secret": credentials["client_secret"],
         },
     )
-    assert response.status_code == 415, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
+    problem(response, 415)
 
 
 async def test_a_token_request_missing_a_field_is_a_422(gateway: RunningService) -> None:
@@ -237,8 +234,7 @@ async def test_a_credit_code_is_onboarded_once(gateway: RunningService) -> None:
     response = await gateway.client.post(
         "/api/v1/enterprises", json={"credit_code": CREDIT_CODE, "name": "再来一次"}
     )
-    assert response.status_code == 409, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
+    problem(response, 409)
     assert "client_secret" not in response.text
 
     # The code is normalised before it is compared: a lower-case spelling is the same code.
@@ -268,24 +264,14 @@ async def test_onboarding_refuses_an_invalid_credit_code(gateway: RunningService
     response = await gateway.client.post(
         "/api/v1/enterprises", json={"credit_code": bad, "name": "假公司"}
     )
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    pointers = [error.get("pointer") for error in response.json()["errors"]]
-    assert "#/credit_code" in pointers
+    assert "#/credit_code" in pointers(problem(response, 422))
 
 
 # --- the development demo regulator ---------------------------------------------------------
 
 
 async def test_development_seeds_the_demo_regulator(stack: TestStack) -> None:
-    async with run_service(
-        stack,
-        GATEWAY,
-        create_gateway,
-        GatewaySettings,
-        run_consumers=False,
-        environment="development",
-    ) as gateway:
+    async with run_gateway(stack, run_consumers=False, environment="development") as gateway:
         secret = gateway.settings.demo_secret.get_secret_value()
         token = await token_for(gateway, accounts.DEMO_REGULATOR, secret)
         claims = jwt.decode(token, options={"verify_signature": False})
@@ -311,7 +297,7 @@ async def test_the_test_environment_seeds_no_demo_regulator(gateway: RunningServ
 
 
 async def test_rotation_keeps_the_previous_key_and_retires_older_ones(
-    gateway: RunningService,
+    gateway: RunningService, clock: TestClock
 ) -> None:
     credentials = await onboard(gateway)
     client_id, secret = credentials["client_id"], credentials["client_secret"]
@@ -321,7 +307,7 @@ async def test_rotation_keeps_the_previous_key_and_retires_older_ones(
     first_kid = kid_of(first_token)
     assert await jwks_kids(gateway) == [first_kid]
 
-    start = datetime.now(UTC)
+    start = clock()
     second_kid = await rotate(gateway, start + timedelta(minutes=1))
     assert second_kid != first_kid
     assert set(await jwks_kids(gateway)) == {first_kid, second_kid}
@@ -347,6 +333,7 @@ async def test_rotation_keeps_the_previous_key_and_retires_older_ones(
         JwksKeySource.from_jwks(jwks),
         issuer=gateway.settings.jwt_issuer,
         audience=gateway.settings.jwt_audience,
+        clock=clock,
     )
     with pytest.raises(InvalidToken) as refused_elsewhere:
         await elsewhere.verify(first_token)
@@ -355,11 +342,13 @@ async def test_rotation_keeps_the_previous_key_and_retires_older_ones(
     assert (await elsewhere.verify(third_token)).role is Role.ENTERPRISE
 
 
-async def test_a_restart_keeps_the_existing_signing_key(gateway: RunningService) -> None:
+async def test_a_restart_keeps_the_existing_signing_key(
+    gateway: RunningService, clock: TestClock
+) -> None:
     """Startup adds a key only when there is none: replicas and restarts share one key."""
     [kid] = await jwks_kids(gateway)
     async with gateway.runtime.session_factory() as session:
-        await accounts.ensure_signing_key(session, datetime.now(UTC))
+        await accounts.ensure_signing_key(session, clock.advance(minutes=1))
         await session.commit()
     gateway.app.state.dependencies.keyring.loaded_at = float("-inf")
     assert await jwks_kids(gateway) == [kid]
@@ -368,18 +357,17 @@ async def test_a_restart_keeps_the_existing_signing_key(gateway: RunningService)
 # --- another service trusting the gateway ---------------------------------------------------
 
 
-async def test_complaints_trusts_gateway_tokens_through_the_jwks(stack: TestStack) -> None:
+async def test_complaints_trusts_gateway_tokens_through_the_jwks(
+    stack: TestStack, clock: TestClock
+) -> None:
     async with (
+        run_gateway(stack, clock, run_consumers=False, environment="development") as gateway,
         run_service(
             stack,
-            GATEWAY,
-            create_gateway,
-            GatewaySettings,
+            COMPLAINTS,
+            lambda settings: complaints_app(settings, clock=clock),
+            ComplaintsSettings,
             run_consumers=False,
-            environment="development",
-        ) as gateway,
-        run_service(
-            stack, COMPLAINTS, complaints_app, ComplaintsSettings, run_consumers=False
         ) as complaints,
     ):
         # The complaints service fetches the gateway's JWKS over HTTP, as it would in production.
@@ -387,6 +375,7 @@ async def test_complaints_trusts_gateway_tokens_through_the_jwks(stack: TestStac
             JwksKeySource("http://testserver/.well-known/jwks.json", client=gateway.client),
             issuer=gateway.settings.jwt_issuer,
             audience=gateway.settings.jwt_audience,
+            clock=clock,
         )
 
         secret = gateway.settings.demo_secret.get_secret_value()

@@ -12,14 +12,13 @@ from jsonschema import Draft202012Validator
 from qgov_complaints import SERVICE as COMPLAINTS
 from qgov_complaints.main import ComplaintsSettings
 from qgov_complaints.main import create_app as complaints_app
-from qgov_gateway import SERVICE as GATEWAY
-from qgov_gateway.main import GatewaySettings
-from qgov_gateway.main import create_app as gateway_app
 from qgov_gateway.platform_docs import DOC_TTL_S, merge_openapi
 from qgov_shared.devstack.embedded import free_port
 from qgov_shared.http.openapi import PROBLEM_SCHEMAS
 from qgov_shared.http.security import DOCS_CSP
 from qgov_shared.testing.stack import TestStack, run_service
+
+from .conftest import run_gateway
 
 ROUTES = {"/api/v1/things": "things", "/api/v1/stuff": "stuff"}
 BEARER = {"type": "http", "scheme": "bearer"}
@@ -203,9 +202,7 @@ async def test_the_gateway_serves_the_platform_document_while_credit_is_down(
         run_service(
             stack, COMPLAINTS, complaints_app, ComplaintsSettings, run_consumers=False
         ) as complaints,
-        run_service(
-            stack, GATEWAY, gateway_app, GatewaySettings, upstream_urls={"credit": closed}
-        ) as gateway,
+        run_gateway(stack, upstream_urls={"credit": closed}) as gateway,
     ):
         upstreams = gateway.app.state.dependencies.upstreams
         upstreams.clients["complaints"] = httpx.AsyncClient(

@@ -5,20 +5,21 @@ from __future__ import annotations
 from qgov_demo import SERVICE as DEMO
 from qgov_demo.main import DemoSettings
 from qgov_demo.main import create_app as create_demo
-from qgov_gateway import SERVICE as GATEWAY
-from qgov_gateway.main import GatewaySettings
-from qgov_gateway.main import create_app as create_gateway
+from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.stack import TestStack, run_service, wait_for
+
+from .conftest import run_gateway
 
 CREDIT_CODE = "91350100M000100Y43"
 
 
-async def test_gateway_records_the_newest_event_of_each_source(stack: TestStack) -> None:
-    async with run_service(stack, DEMO, create_demo, DemoSettings) as demo:
+async def test_gateway_records_the_newest_event_of_each_source(
+    stack: TestStack, clock: TestClock
+) -> None:
+    demo_app = lambda settings: create_demo(settings, clock=clock)  # noqa: E731
+    async with run_service(stack, DEMO, demo_app, DemoSettings) as demo:
         shared_namespace = {"kafka_topic_prefix": demo.settings.kafka_topic_prefix}
-        async with run_service(
-            stack, GATEWAY, create_gateway, GatewaySettings, **shared_namespace
-        ) as gateway:
+        async with run_gateway(stack, clock, **shared_namespace) as gateway:
             for message in ("first", "second"):
                 response = await demo.client.post(
                     "/api/v1/demo/pings", json={"credit_code": CREDIT_CODE, "message": message}

@@ -4,16 +4,21 @@ with events applied as the gateway's consumer applies them, on the real database
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
+from qgov_shared.testing.clock import TestClock
+from qgov_shared.testing.codes import credit_code
+from qgov_shared.testing.problems import problem
 from qgov_shared.testing.stack import RunningService, TestStack
+from qgov_shared.testing.tokens import bearer
 
 from .conftest import (
+    KEYS,
     apply,
     at,
-    bearer,
-    credit_code,
+    day,
     grade_changed,
     listed,
     read_model_gateway,
@@ -21,18 +26,19 @@ from .conftest import (
     submission,
 )
 
-SHAOGUAN = credit_code("440203", 1)
-GUANGZHOU = credit_code("440103", 2)
-REGULATOR = bearer("regulator", regions=["440200"])
-OTHER_REGULATOR = bearer("regulator", regions=["440100"])
-ITSELF = bearer("enterprise", credit_code=SHAOGUAN)
-OTHER_ENTERPRISE = bearer("enterprise", credit_code=GUANGZHOU)
-ADMIN = bearer("admin")
+SHAOGUAN = credit_code(1, "440203")
+GUANGZHOU = credit_code(2, "440103")
+REGULATOR = bearer(KEYS.mint("regulator", regions=["440200"]))
+OTHER_REGULATOR = bearer(KEYS.mint("regulator", regions=["440100"]))
+ITSELF = bearer(KEYS.mint("enterprise", credit_code=SHAOGUAN))
+OTHER_ENTERPRISE = bearer(KEYS.mint("enterprise", credit_code=GUANGZHOU))
+ADMIN = bearer(KEYS.mint("admin"))
+OVERVIEW = "/api/v1/governance/overview"
 
 
 @pytest.fixture
-async def gateway(stack: TestStack) -> AsyncIterator[RunningService]:
-    async with read_model_gateway(stack) as svc:
+async def gateway(stack: TestStack, clock: TestClock) -> AsyncIterator[RunningService]:
+    async with read_model_gateway(stack, clock) as svc:
         yield svc
 
 
@@ -43,9 +49,7 @@ async def profile_of(gateway: RunningService, code: str, headers: dict | None = 
 
 
 async def test_an_enterprise_nobody_has_mentioned_is_not_found(gateway: RunningService) -> None:
-    response = await gateway.client.get(f"/api/v1/enterprises/{SHAOGUAN}/profile")
-    assert response.status_code == 404
-    assert response.headers["content-type"] == "application/problem+json"
+    problem(await gateway.client.get(f"/api/v1/enterprises/{SHAOGUAN}/profile"), 404)
     invalid = await gateway.client.get("/api/v1/enterprises/91440203MA00000001/profile")
     assert invalid.status_code == 422
     assert "credit_code" in invalid.text
@@ -81,8 +85,8 @@ async def test_onboarding_opens_the_profile_under_the_registered_name(
             "T20261102ABCDEFGH",
             SHAOGUAN,
             at(1),
-            received_on="2026-11-02",
-            due_on="2026-11-09",
+            received_on=day(),
+            due_on=day(7),
         ),
     )
     assert (await profile_of(gateway, SHAOGUAN))["name"] == "韶关家电制造有限公司"
@@ -96,8 +100,8 @@ async def test_a_complaint_names_an_enterprise_never_onboarded(
         "T20261102ABCDEFGH",
         SHAOGUAN,
         at(1),
-        received_on="2026-11-02",
-        due_on="2026-11-09",
+        received_on=day(),
+        due_on=day(7),
     )
     await apply(gateway, contracts, filed)
     seen = await profile_of(gateway, SHAOGUAN)
@@ -124,16 +128,14 @@ async def test_steps_arriving_out_of_order_leave_the_latest_standing(
     gateway: RunningService, contracts
 ) -> None:
     number = "T20261102ABCDEFGH"
-    filed = submission(
-        "complaint.filed", number, SHAOGUAN, at(1), received_on="2026-11-02", due_on="2026-11-09"
-    )
+    filed = submission("complaint.filed", number, SHAOGUAN, at(1), received_on=day(), due_on=day(7))
     accepted = submission(
         "complaint.accepted",
         number,
         SHAOGUAN,
         at(2),
-        accepted_on="2026-11-03",
-        mediation_due_on="2027-01-08",
+        accepted_on=day(1),
+        mediation_due_on=day(67),
     )
     overdue = submission(
         "submission.overdue",
@@ -141,7 +143,7 @@ async def test_steps_arriving_out_of_order_leave_the_latest_standing(
         SHAOGUAN,
         at(3),
         deadline="mediation",
-        due_on="2026-12-31",
+        due_on=day(59),
         status="mediating",
     )
     await apply(gateway, contracts, overdue, accepted, filed)  # newest first
@@ -149,7 +151,7 @@ async def test_steps_arriving_out_of_order_leave_the_latest_standing(
     assert (stats["complaints_open"], stats["overdue"]) == (1, 1)
 
     closed = submission(
-        "complaint.closed", number, SHAOGUAN, at(4), outcome="mediated", closed_on="2027-01-04"
+        "complaint.closed", number, SHAOGUAN, at(4), outcome="mediated", closed_on=day(63)
     )
     await apply(gateway, contracts, closed, accepted)  # a duplicate older step changes nothing
     stats = (await profile_of(gateway, SHAOGUAN, REGULATOR))["complaints"]
@@ -170,8 +172,8 @@ async def test_the_public_sees_public_records_and_counts_only(
             SHAOGUAN,
             at(2),
             kind="report",
-            received_on="2026-11-02",
-            due_on="2026-11-16",
+            received_on=day(),
+            due_on=day(14),
         ),
     )
     public = await profile_of(gateway, SHAOGUAN)
@@ -205,7 +207,7 @@ async def test_the_profile_carries_grade_history_and_listing(
 
 
 async def test_the_overview_counts_a_regulators_regions(gateway: RunningService, contracts) -> None:
-    nearby = credit_code("440204", 3)
+    nearby = credit_code(3, "440204")
     await apply(
         gateway,
         contracts,
@@ -218,8 +220,8 @@ async def test_the_overview_counts_a_regulators_regions(gateway: RunningService,
             SHAOGUAN,
             at(4),
             category="food",
-            received_on="2026-11-02",
-            due_on="2026-11-09",
+            received_on=day(),
+            due_on=day(7),
         ),
         submission(
             "submission.overdue",
@@ -227,11 +229,11 @@ async def test_the_overview_counts_a_regulators_regions(gateway: RunningService,
             SHAOGUAN,
             at(5),
             deadline="acceptance",
-            due_on="2026-11-09",
+            due_on=day(7),
             status="submitted",
         ),
     )
-    response = await gateway.client.get("/api/v1/governance/overview", headers=REGULATOR)
+    response = await gateway.client.get(OVERVIEW, headers=REGULATOR)
     assert response.status_code == 200, response.text
     overview = response.json()
     assert overview["regions"] == ["440200"]
@@ -246,12 +248,12 @@ async def test_the_overview_counts_a_regulators_regions(gateway: RunningService,
         (SHAOGUAN, 40),
         (nearby, 10),
     ]
-    national = (await gateway.client.get("/api/v1/governance/overview", headers=ADMIN)).json()
+    national = (await gateway.client.get(OVERVIEW, headers=ADMIN)).json()
     assert national["largest_falls"][0]["credit_code"] == GUANGZHOU
 
 
 async def test_the_overview_is_for_regulators_of_the_region(gateway: RunningService) -> None:
-    path = "/api/v1/governance/overview"
+    path = OVERVIEW
     assert (await gateway.client.get(path)).status_code == 401
     assert (await gateway.client.get(path, headers=ITSELF)).status_code == 403
     outside = await gateway.client.get(path, params={"region": "440100"}, headers=REGULATOR)
@@ -259,3 +261,18 @@ async def test_the_overview_is_for_regulators_of_the_region(gateway: RunningServ
     assert outside.json()["errors"][0]["parameter"] == "region"
     inside = await gateway.client.get(path, params={"region": "440203"}, headers=REGULATOR)
     assert inside.json()["regions"] == ["440203"]
+
+
+async def test_the_largest_falls_are_those_of_the_30_days_before_now(
+    gateway: RunningService, clock: TestClock, contracts
+) -> None:
+    await apply(gateway, contracts, grade_changed(SHAOGUAN, ("A", 100), ("C", 60), at(1)))
+
+    async def falls_as_of(now) -> list[str]:
+        clock.set(now)
+        overview = (await gateway.client.get(OVERVIEW, headers=REGULATOR)).json()
+        assert overview["as_of"] == now.isoformat().replace("+00:00", "Z")
+        return [fall["credit_code"] for fall in overview["largest_falls"]]
+
+    assert await falls_as_of(at(1) + timedelta(days=30)) == [SHAOGUAN]
+    assert await falls_as_of(at(2) + timedelta(days=30)) == []

@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 
 from qgov_gateway import accounts
-from qgov_gateway.main import GatewaySettings
+from qgov_gateway.dependencies import GatewaySettings
 from qgov_gateway.models import Client
+from qgov_shared.clock import system_clock
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
 from qgov_shared.regions import is_known_region
 
@@ -40,9 +41,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def run(args: argparse.Namespace, session_factory: SessionFactory) -> str:
-    """Carry out one command; what to tell the administrator."""
-    now = datetime.now(UTC)
+async def run(args: argparse.Namespace, session_factory: SessionFactory, now: datetime) -> str:
+    """Carry out one command at `now`; what to tell the administrator."""
     async with session_factory() as session:
         if args.command == "create-client":
             _check_regions(args.role, args.regions)
@@ -72,12 +72,13 @@ def _check_regions(role: str, regions: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command's composition root: its settings, database and time."""
     args = parse(argv)
 
     async def go() -> str:
         engine = create_engine(GatewaySettings())
         try:
-            return await run(args, create_session_factory(engine))
+            return await run(args, create_session_factory(engine), system_clock())
         finally:
             await engine.dispose()
 
