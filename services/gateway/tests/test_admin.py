@@ -41,7 +41,8 @@ async def test_a_created_regulator_gets_tokens_until_suspended(
         client_id, secret = (line.split()[1] for line in created.splitlines())
 
         issued = await gateway.client.post("/oauth/token", data=_form(client_id, secret))
-        principal = await gateway.app.state.token_verifier.verify(issued.json()["access_token"])
+        verifier = gateway.app.state.dependencies.token_verifier
+        principal = await verifier.verify(issued.json()["access_token"])
         assert (principal.role, principal.regions) == ("regulator", ("440200", "440300"))
 
         await run(parse(["suspend", client_id]), factory, clock())

@@ -104,7 +104,7 @@ async def platform(stack: TestStack, clock: TestClock) -> AsyncIterator[Platform
     ):
         # The services trust the gateway's tokens (through its JWKS in production).
         for service in (complaints, credit):
-            service.app.state.token_verifier = gateway.app.state.token_verifier
+            service.app.state.token_verifier = gateway.app.state.dependencies.token_verifier
         for service in (complaints, credit, gateway):
             await service.consumers_assigned()
         yield Platform(gateway, credit_server, clock)

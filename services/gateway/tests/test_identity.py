@@ -115,7 +115,7 @@ async def test_an_onboarded_enterprise_gets_a_token_bound_to_its_credit_code(
     assert claims["exp"] - claims["iat"] == 900
     assert claims["jti"]
 
-    principal = await gateway.app.state.token_verifier.verify(token)
+    principal = await gateway.app.state.dependencies.token_verifier.verify(token)
     assert principal.role is Role.ENTERPRISE
     assert principal.subject == credentials["client_id"]
     assert principal.credit_code == CREDIT_CODE
@@ -279,7 +279,7 @@ async def test_development_seeds_the_demo_regulator(stack: TestStack) -> None:
         assert claims["regions"] == ["440200"]
         assert "credit_code" not in claims
 
-        principal = await gateway.app.state.token_verifier.verify(token)
+        principal = await gateway.app.state.dependencies.token_verifier.verify(token)
         assert principal.role is Role.REGULATOR
         assert principal.regions == ("440200",)
         assert principal.covers_region("440203")
@@ -301,7 +301,7 @@ async def test_rotation_keeps_the_previous_key_and_retires_older_ones(
 ) -> None:
     credentials = await onboard(gateway)
     client_id, secret = credentials["client_id"], credentials["client_secret"]
-    verifier = gateway.app.state.token_verifier
+    verifier = gateway.app.state.dependencies.token_verifier
 
     first_token = await token_for(gateway, client_id, secret)
     first_kid = kid_of(first_token)
