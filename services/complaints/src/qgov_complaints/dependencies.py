@@ -11,7 +11,7 @@ from fastapi import Depends
 from qgov_complaints.handlers import Context
 from qgov_complaints.policy import Policy
 from qgov_shared.app import Dependencies, get_dependencies
-from qgov_shared.auth import CurrentPrincipal
+from qgov_shared.auth import CurrentPrincipal, Principal, Role, require_roles
 from qgov_shared.settings import ServiceSettings
 
 
@@ -40,3 +40,5 @@ async def policy(deps: ComplaintsDependenciesDep) -> Policy:
 
 ContextDep = Annotated[Context, Depends(context)]
 PolicyDep = Annotated[Policy, Depends(policy)]
+Regulator = Annotated[Principal, Depends(require_roles(Role.REGULATOR, Role.ADMIN))]
+Enterprise = Annotated[Principal, Depends(require_roles(Role.ENTERPRISE))]

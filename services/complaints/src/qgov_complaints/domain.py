@@ -13,7 +13,13 @@ from enum import StrEnum
 from typing import Any
 
 from qgov_complaints.policy import Policy
-from qgov_shared.errors import RuleViolation
+from qgov_shared.errors import NotFound, RuleViolation
+
+
+class SubmissionNotFound(NotFound):
+    """No such submission, or none the caller may know of."""
+
+    what = "submission"
 
 
 class Kind(StrEnum):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from qgov_complaints import api, disclosure, handlers, open311
+from qgov_complaints import open311
+from qgov_complaints.api import citizens, disclosure, enterprises, regulators
 from qgov_complaints.dependencies import ComplaintsDependencies, ComplaintsSettings
 from qgov_complaints.handlers import Context
+from qgov_complaints.handlers.overdue import announce_overdue
+from qgov_complaints.open311.forms import FORM_MEDIA_TYPE
 from qgov_complaints.policy import Policy, load_policy
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import Principal, Role
@@ -45,19 +48,19 @@ def create_app(
         description="Complaints (投诉) and reports (举报) from citizens, handled to closure "
         "within the legal working-day limits.",
         routers=[
-            api.public,
-            api.regulators,
-            api.enterprises,
+            citizens.router,
+            regulators.router,
+            enterprises.router,
             open311.router,
             disclosure.router,
         ],
         # Open311 clients post forms; everything else takes JSON.
-        media_types={"": ("application/json",), "/open311/": (open311.FORM_MEDIA_TYPE,)},
+        media_types={"": ("application/json",), "/open311/": (FORM_MEDIA_TYPE,)},
         on_startup=start_overdue_scanner,
     )
 
 
 async def _announce_overdue(runtime: Runtime, deps: ComplaintsDependencies) -> None:
     async with runtime.unit_of_work() as uow:
-        await handlers.announce_overdue(uow, Context(deps.policy, deps.clock(), _SCANNER))
+        await announce_overdue(uow, Context(deps.policy, deps.clock(), _SCANNER))
         await uow.commit()

@@ -3,6 +3,8 @@ enough to identify. Only the regulator handling a submission sees it unmasked.""
 
 from __future__ import annotations
 
+from qgov_shared.auth import Principal, Role
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -33,3 +35,9 @@ def is_valid_resident_id(number: str) -> bool:
         return False
     total = sum(int(digit) * weight for digit, weight in zip(number, _ID_WEIGHTS, strict=False))
     return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def sees_personal_data(principal: Principal, handling_region_code: str) -> bool:
+    """Only the regulator handling the submission sees its personal data unmasked: not another
+    region's, not an admin, not the respondent."""
+    return principal.role is Role.REGULATOR and principal.covers_region(handling_region_code)

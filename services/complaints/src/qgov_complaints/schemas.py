@@ -250,3 +250,19 @@ class Rating(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     satisfaction: Annotated[int, Field(ge=1, le=5)]
+
+
+class SubmissionFilters(BaseModel):
+    """The regulators' list filters (query parameters)."""
+
+    kind: Literal["complaint", "report"] | None = None
+    status: str | None = Field(None, max_length=24)
+    region_code: str | None = Field(None, pattern=r"^\d{6}$", description="within your regions")
+    overdue: bool | None = None
+
+
+class ResponseCreate(BaseModel):
+    """The respondent's answer to a complaint, or its settlement proposal."""
+
+    kind: Literal["answer", "settlement_proposal"]
+    text: str = Field(min_length=1, max_length=2000)

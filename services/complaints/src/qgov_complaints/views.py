@@ -7,7 +7,7 @@ from datetime import date
 from qgov_complaints import privacy
 from qgov_complaints.calendar import WorkingCalendar
 from qgov_complaints.domain import overdue_before
-from qgov_complaints.handlers import Filed
+from qgov_complaints.handlers.filing import Filed
 from qgov_complaints.models import EnterpriseResponse, Submission, SubmissionHistory, SubmissionNote
 from qgov_complaints.schemas import (
     FilingReceipt,

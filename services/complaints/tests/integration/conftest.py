@@ -18,7 +18,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from qgov_complaints import SERVICE, handlers
+from qgov_complaints import SERVICE
+from qgov_complaints.handlers import Context
+from qgov_complaints.handlers.overdue import announce_overdue
 from qgov_complaints.main import ComplaintsSettings, create_app
 from qgov_complaints.models import Submission
 from qgov_shared.auth import Principal, Role
@@ -200,8 +202,8 @@ class Desk:
         """One run of the overdue scanner at the clock's time."""
         scanner = Principal(subject="test-scanner", role=Role.ADMIN)
         async with self.svc.runtime.unit_of_work() as uow:
-            ctx = handlers.Context(self.svc.app.state.dependencies.policy, self.clock(), scanner)
-            announced = await handlers.announce_overdue(uow, ctx)
+            ctx = Context(self.svc.app.state.dependencies.policy, self.clock(), scanner)
+            announced = await announce_overdue(uow, ctx)
             await uow.commit()
         return announced
 

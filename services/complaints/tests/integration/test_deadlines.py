@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from qgov_complaints import handlers
+from qgov_complaints.handlers import Context
+from qgov_complaints.handlers.overdue import announce_overdue
 from qgov_shared.auth import Principal, Role
 from qgov_shared.testing.problems import pointers, problem
 
@@ -134,8 +135,8 @@ async def test_old_announced_cases_do_not_hide_newly_overdue_ones(desk: Desk):
     runs = []
     for _ in range(4):
         async with desk.svc.runtime.unit_of_work() as uow:
-            ctx = handlers.Context(desk.svc.app.state.dependencies.policy, desk.clock(), scanner)
-            runs.append(await handlers.announce_overdue(uow, ctx, limit=1))
+            ctx = Context(desk.svc.app.state.dependencies.policy, desk.clock(), scanner)
+            runs.append(await announce_overdue(uow, ctx, limit=1))
             await uow.commit()
     assert runs == [1, 1, 1, 0]
     announced = await desk.events("submission.overdue")

@@ -12,12 +12,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
 
+from qgov_complaints import queries
 from qgov_complaints.dependencies import ContextDep
-from qgov_complaints.domain import MEDIATION_ENDED, Kind, Status
-from qgov_complaints.models import Submission
-from qgov_shared.app import UnitOfWorkDep
+from qgov_complaints.domain import MEDIATION_ENDED, Status
+from qgov_shared.app import SessionDep
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.uscc import CreditCodeStr
 
@@ -61,7 +60,7 @@ class EnterpriseComplaints(BaseModel):
 @router.get("/enterprises/{credit_code}", response_model=EnterpriseComplaints)
 async def enterprise_complaints(
     credit_code: Annotated[CreditCodeStr, Path(description="统一社会信用代码")],
-    uow: UnitOfWorkDep,
+    session: SessionDep,
     ctx: ContextDep,
     from_: Annotated[date | None, Query(alias="from", description="default: 12 months ago")] = None,
     to: Annotated[date | None, Query(description="default: today")] = None,
@@ -71,22 +70,8 @@ async def enterprise_complaints(
     to = to or ctx.today
     from_ = from_ or _years_before(to, DEFAULT_YEARS) + timedelta(days=1)
     _check_period(from_, to)
-    async with uow:
-        groups = (await uow.session.execute(_counts(credit_code, from_, to))).all()
+    groups = await queries.complaint_counts(session, credit_code, from_, to)
     return _disclosure(credit_code, Period(from_=from_, to=to), groups, ctx.policy.categories)
-
-
-def _counts(credit_code: str, from_: date, to: date):
-    """Complaint counts by status, category and outcome: every figure is a sum of these."""
-    return (
-        select(Submission.status, Submission.category, Submission.outcome, func.count())
-        .where(
-            Submission.kind == Kind.COMPLAINT.value,
-            Submission.respondent_credit_code == credit_code,
-            Submission.received_on.between(from_, to),
-        )
-        .group_by(Submission.status, Submission.category, Submission.outcome)
-    )
 
 
 def _disclosure(
