@@ -114,14 +114,17 @@ async def test_a_path_with_control_characters_is_refused_before_it_is_forwarded(
     async with gateway_to_credit(stack) as gateway:
         refused = [
             await gateway.client.get(f"/api/v1/credit/public/{characters}")
-            for characters in ("%0A", "%00", "%7F", "a%0Db%09c")
+            for characters in ("%0A", "%7F", "a%0Db%09c")
         ]
+        # NUL is refused everywhere, by the platform's rule for every input (a 422).
+        nul = await gateway.client.get("/api/v1/credit/public/%00")
         # A line break inside the path matches no route at all.
         unrouted = await gateway.client.get("/api/v1/credit/public/a%0Ab")
     for response in refused:
         body = problem(response, 400)
         assert body["instance"].startswith("/api/v1/credit/public/")
         assert body["errors"][0]["in"] == "path"
+    assert problem(nul, 422)["errors"][0]["in"] == "path"
     problem(unrouted, 404)
 
 
