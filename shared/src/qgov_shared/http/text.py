@@ -9,7 +9,7 @@ naming each field, before the route runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -28,7 +28,7 @@ _FORM_NUL = b"%00"
 
 
 async def refuse_nul(request: Request) -> None:
-    errors = [*_in_parameters(request), *_in_body(await request.body())]
+    errors = [*_in_parameters(request), *await _in_body(request)]
     if errors:
         raise ProblemException(422, f"Text {_DETAIL}; see `errors`.", errors=errors)
 
@@ -61,17 +61,25 @@ def _query_names(dependant: Dependant) -> Iterator[str]:
         yield from _query_names(dependency)
 
 
-def _in_body(body: bytes) -> Iterator[dict[str, str]]:
+async def _in_body(request: Request) -> list[dict[str, str]]:
+    try:
+        body = await request.body()
+    except RuntimeError:  # a route taking Form fields has had FastAPI parse the stream already
+        return _in_form((await request.form()).multi_items())
     if _JSON_NUL in body:
         try:
             document = json.loads(body)
         except ValueError:
-            return  # not JSON: the route refuses it as such
-        yield from (field_error(pointer, _DETAIL) for pointer in _pointers_to_nul(document, []))
-    elif _FORM_NUL in body:
-        pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        names = sorted({name for name, value in pairs if NUL in name or NUL in value})
-        yield from ({"parameter": name, "in": "form", "detail": _DETAIL} for name in names)
+            return []  # not JSON: the route refuses it as such
+        return [field_error(pointer, _DETAIL) for pointer in _pointers_to_nul(document, [])]
+    if _FORM_NUL in body:
+        return _in_form(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return []
+
+
+def _in_form(pairs: Iterable[tuple[str, Any]]) -> list[dict[str, str]]:
+    names = sorted({name for name, value in pairs if NUL in name or NUL in str(value)})
+    return [{"parameter": name, "in": "form", "detail": _DETAIL} for name in names]
 
 
 def _pointers_to_nul(value: Any, path: list[Any]) -> Iterator[str]:
