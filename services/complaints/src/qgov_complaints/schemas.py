@@ -206,7 +206,9 @@ class Decision(BaseModel):
 
     decision: Literal["accept", "reject"]
     ground: str | None = Field(
-        None, max_length=40, description="required to reject: a code of 第十六条"
+        None,
+        max_length=40,
+        description="required to reject: a code of the policy's rejection_grounds",
     )
 
 
@@ -215,7 +217,9 @@ class MediationOutcome(BaseModel):
 
     outcome: Literal["mediated", "mediation_failed", "terminated"]
     reason: str | None = Field(
-        None, max_length=40, description="required to terminate: a code of 第二十六条"
+        None,
+        max_length=40,
+        description="required to terminate: a code of the policy's termination_reasons",
     )
     agreement: Annotated[Text, Field(max_length=2000)] | None = None
 

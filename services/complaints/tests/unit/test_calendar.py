@@ -88,7 +88,7 @@ def test_an_ordinary_weekday_is_a_working_day(day: date) -> None:
 @pytest.mark.parametrize(
     ("start", "count", "expected"),
     [
-        # 第十五条, 7 working days to accept: received Mon 2026-09-28.
+        # complaint_acceptance_working_days, 7 to accept: received Mon 2026-09-28.
         # Tue Sep 29 (1), Wed 30 (2), Oct 1-7 off, Thu Oct 8 (3), Fri 9 (4),
         # Sat Oct 10 make-up (5), Sun 11 off, Mon 12 (6), Tue 13 (7).
         (date(2026, 9, 28), 7, date(2026, 10, 13)),
@@ -123,7 +123,7 @@ def test_seven_working_days_to_decide_on_a_complaint(
 
 
 def test_45_working_days_of_mediation_span_mid_autumn_and_national_day() -> None:
-    # 第二十五条: accepted Tue 2026-09-15.
+    # mediation_working_days: accepted Tue 2026-09-15.
     # Wed 16 (1), Thu 17 (2), Fri 18 (3), Sat 19 off, Sun Sep 20 make-up (4),
     # Mon 21 - Thu 24 (5-8), Fri 25 Mid-Autumn off, Sat 26 / Sun 27 off,
     # Mon 28 (9), Tue 29 (10), Wed 30 (11), Oct 1-7 off, Thu Oct 8 (12), Fri 9 (13),
@@ -142,7 +142,7 @@ def test_45_working_days_of_mediation_across_the_spring_festival() -> None:
 
 
 def test_15_working_days_for_a_report_span_labour_day() -> None:
-    # 第三十一条: a report received Tue 2026-04-28.
+    # report_decision_working_days: a report received Tue 2026-04-28.
     # Wed 29 (1), Thu 30 (2), May 1-5 off (Fri, weekend, Mon, Tue), Wed May 6 (3), Thu 7 (4),
     # Fri 8 (5), Sat May 9 make-up (6), May 11-15 (7-11), Mon 18 (12), Tue 19 (13),
     # Wed 20 (14), Thu May 21 (15).

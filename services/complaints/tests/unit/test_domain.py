@@ -156,7 +156,7 @@ def test_an_unknown_rejection_ground_is_refused_on_the_ground_field(ground: str)
 @pytest.mark.parametrize(
     ("known_harm_on", "received_on", "barred"),
     [
-        # 第十五条(四): barred only when MORE than 3 years have passed. The period runs from
+        # limitation_years: barred only when MORE than 3 years have passed. The period runs from
         # the day after the harm was known (民法典 第二百零一条) and ends on the
         # corresponding day 3 years on (第二百零二条), which is still within time.
         (date(2023, 5, 10), date(2026, 5, 10), False),  # exactly 3 years: not barred
@@ -220,7 +220,7 @@ def test_an_accepted_complaint_goes_to_mediation_without_an_announcement() -> No
         (Status.MEDIATING, Status.MEDIATION_FAILED, None),
         # Mediation could not even start (e.g. the respondent would not take part).
         (Status.ACCEPTED, Status.MEDIATION_FAILED, None),
-        # 第二十六条: ended on a coded reason, before or during mediation.
+        # termination_reasons: ended on a coded reason, before or during mediation.
         (Status.ACCEPTED, Status.TERMINATED, "withdrawn_or_settled"),
         (Status.MEDIATING, Status.TERMINATED, "time_limit"),
     ],

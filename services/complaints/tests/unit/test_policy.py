@@ -85,6 +85,32 @@ def test_the_limits_are_the_legal_numbers(limit: str, legal_value: int) -> None:
     assert getattr(POLICY.limits, limit) == legal_value
 
 
+MEASURES = "市场监督管理投诉举报处理暂行办法"  # SAMR Order No. 20, as amended in 2022
+PENALTY_PROCEDURE = "市场监督管理行政处罚程序规定"  # SAMR Order No. 2, as amended
+
+
+@pytest.mark.parametrize(
+    ("rule", "provision"),
+    [
+        ("complaint_acceptance_working_days", f"{MEASURES} 第十四条"),
+        ("mediation_working_days", f"{MEASURES} 第二十一条第一款第五项"),  # 45 days, no agreement
+        ("parties_notice_working_days", f"{MEASURES} 第二十一条第二款"),
+        ("report_decision_working_days", f"{PENALTY_PROCEDURE} 第十八条第一款"),
+        ("report_extension_working_days", f"{PENALTY_PROCEDURE} 第十八条第一款"),
+        ("limitation_years", f"{MEASURES} 第十五条第四项"),
+        ("rejection_grounds", f"{MEASURES} 第十五条"),  # 不予受理
+        ("termination_reasons", f"{MEASURES} 第二十一条第一款"),  # 终止调解
+    ],
+)
+def test_each_legal_rule_cites_its_provision(rule: str, provision: str) -> None:
+    assert POLICY.basis[rule] == provision
+
+
+def test_only_the_legal_rules_cite_a_provision() -> None:
+    assert "nearly_due_working_days" not in POLICY.basis  # the due list's window is ours
+    assert len(POLICY.basis) == 8
+
+
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_the_holidays_are_those_of_the_state_council_notice(year: int) -> None:
     listed = {day for day in POLICY.calendar.holidays if day.year == year}
@@ -147,7 +173,7 @@ def test_the_termination_reasons_are_coded(code: str) -> None:
 
 
 def test_there_are_exactly_the_seven_statutory_termination_grounds() -> None:
-    # 第二十六条 lists seven grounds for ending mediation.
+    # The provision the policy cites for termination_reasons lists seven.
     assert len(POLICY.termination_reasons) == 7
 
 
@@ -181,6 +207,24 @@ def _replace_once(text: str, old: str, new: str) -> str:
 def test_an_unchanged_copy_loads(tmp_path: Path) -> None:
     # The baseline for the refusals below: a copy of the shipped file is accepted.
     assert load_policy(_write(tmp_path, _shipped_text())) == POLICY
+
+
+def test_a_legal_limit_without_its_provision_is_refused(tmp_path: Path) -> None:
+    text = _replace_once(
+        _shipped_text(),
+        'limitation_years = "市场监督管理投诉举报处理暂行办法 第十五条第四项"\n',
+        "",
+    )
+    with pytest.raises(ValueError, match=r"no provision cited for \['limitation_years'\]"):
+        load_policy(_write(tmp_path, text))
+
+
+def test_a_provision_cited_for_a_rule_the_policy_lacks_is_refused(tmp_path: Path) -> None:
+    text = _replace_once(_shipped_text(), "[basis]\n", '[basis]\nrefund_days = "某法 第一条"\n')
+    with pytest.raises(
+        ValueError, match=r"cites rules the policy does not have: \['refund_days'\]"
+    ):
+        load_policy(_write(tmp_path, text))
 
 
 def test_a_holiday_on_a_weekend_is_refused(tmp_path: Path) -> None:
