@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from qgov_complaints.open311 import requests, services
+from qgov_complaints.open311 import service_requests, services
 
 # The specification answers a request it cannot take with 400, whatever part is malformed.
 router = APIRouter(
@@ -35,4 +35,4 @@ router = APIRouter(
     responses={400: {"description": "A malformed form, query or path, as GeoReport v2 says"}},
 )
 router.include_router(services.router)
-router.include_router(requests.router)
+router.include_router(service_requests.router)
