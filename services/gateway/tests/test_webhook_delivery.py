@@ -17,8 +17,8 @@ from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.http import HttpServer
 from qgov_shared.testing.stack import TestStack, wait_for
 
-from .conftest import apply, read_model_gateway
-from .hooks import HOOKS, REGULATOR, attempted, changes, deliveries, subscribe
+from .conftest import apply, read_model_gateway, webhook_receiver
+from .hooks import HOOKS, REGULATOR, attempted, changes, deliveries, received, subscribe
 
 SUBSCRIPTIONS = 20  # as many as a dispatcher sends at once, more than the pool's connections
 
@@ -95,6 +95,31 @@ async def test_a_receiver_that_never_answers_holds_no_connection(
     assert (record["succeeded"], record["status_code"]) == (False, None)
 
 
+async def test_a_receiver_that_never_answers_holds_up_no_other(
+    stack: TestStack, contracts, clock: TestClock
+) -> None:
+    silent = SilentReceiver()
+    settings = {"run_webhook_dispatcher": True, "webhook_poll_interval_s": 0.05}
+    async with (
+        read_model_gateway(stack, clock, webhook_timeout_s=600, **settings) as gateway,
+        silent.serving() as silent_url,
+        webhook_receiver() as healthy,
+    ):
+        await subscribe(gateway, silent_url)
+        await subscribe(gateway, healthy.url)
+        first, second = changes(2)
+        await apply(gateway, contracts, first)
+        await wait_for(received(healthy, 1), what="the first change, delivered")
+
+        async def waiting() -> bool:
+            return silent.requests == 1
+
+        await wait_for(waiting, what="the silent receiver to hold its delivery")
+        await apply(gateway, contracts, second)
+        await wait_for(received(healthy, 2), what="the second change, while the other waits")
+    assert silent.requests == 1
+
+
 async def test_a_receiver_that_answers_forever_is_cut_off_at_the_timeout(
     stack: TestStack, contracts, clock: TestClock
 ) -> None:
@@ -144,20 +169,20 @@ async def test_a_leased_subscription_is_not_sent_twice_nor_taken_over_early(
             for _ in range(2)
         )
 
-        going_away = asyncio.create_task(first.deliver_due())
+        going_away = await first.deliver_due()
         await wait_for(three_in_flight, what="the first replica's three batches in flight")
-        sent_by_second_meanwhile = await second.deliver_due()
-        going_away.cancel()  # the first replica goes away before any answer
-        with contextlib.suppress(asyncio.CancelledError):
-            await going_away
-        sent_before_the_lease_ran_out = await second.deliver_due()
+        started_by_second_meanwhile = await second.deliver_due()
+        for delivery in going_away:  # the first replica goes away before any answer
+            delivery.cancel()
+        await asyncio.gather(*going_away, return_exceptions=True)
+        started_before_the_lease_ran_out = await second.deliver_due()
         clock.advance(seconds=timing.lease_s)
         answer.set()
-        sent_once_it_had = await second.deliver_due()
+        sent_once_it_had = await asyncio.gather(*await second.deliver_due())
         records = [await deliveries(gateway, s["id"]) for s in subscriptions]
 
-    assert (sent_by_second_meanwhile, sent_before_the_lease_ran_out) == (0, 0)
-    assert sent_once_it_had == 3
+    assert (started_by_second_meanwhile, started_before_the_lease_ran_out) == ([], [])
+    assert sent_once_it_had == [True] * 3
     assert len(received) == 6  # three cut short, then three delivered
     assert [[record["succeeded"] for record in record_list] for record_list in records] == [
         [True]

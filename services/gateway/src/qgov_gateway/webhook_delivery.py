@@ -1,17 +1,17 @@
 """Delivering the credit feed's webhooks without holding the database while a receiver takes
 its time.
 
-Each round claims the due subscriptions in one short transaction and leases them to itself
+Each turn claims the due subscriptions in one short transaction and leases them to itself
 (`lease_id`, until `leased_until`), so no other replica takes them meanwhile and no batch is
 sent twice at once. Then, for each, it reads the next batch, sends it holding no connection,
-and records the outcome in another short transaction, if its lease still stands. A receiver
-that never answers costs a pending request until the timeout, not a database connection.
+and records the outcome in another short transaction, if its lease still stands. Deliveries
+run on their own while the next turns start, so a receiver that never answers costs a pending
+request until the timeout: not a database connection, and no other receiver's turn.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import secrets
 import time
@@ -29,7 +29,7 @@ from qgov_shared.clock import Clock
 from qgov_shared.db import SessionFactory
 
 BATCH_SIZE = 100
-_DUE_AT_ONCE = 20
+_AT_ONCE = 20  # deliveries under way in one dispatcher
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,43 @@ class WebhookDispatcher:
         self._client = client
         self._timing = timing
         self._clock = clock
+        self._under_way: set[asyncio.Task[bool]] = set()
+        self._batch_sent = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            if await self.deliver_due() == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._timing.poll_interval_s)
+        try:
+            while not stop.is_set():
+                await self.deliver_due()
+                await self._until_next_turn(stop)
+        finally:
+            await asyncio.gather(*self._under_way, return_exceptions=True)
 
-    async def deliver_due(self) -> int:
-        """Try each due subscription once; how many batches were sent."""
-        claims = await self._claim_due()
-        outcomes = await asyncio.gather(*map(self._deliver, claims), return_exceptions=True)
-        for outcome in outcomes:  # every delivery has finished: now let the runtime restart us
-            if isinstance(outcome, BaseException):
-                raise outcome
-        return sum(outcomes)
+    async def deliver_due(self) -> list[asyncio.Task[bool]]:
+        """Start delivering to the due subscriptions, as many as there is room for beside the
+        deliveries under way; the new deliveries, each ending in whether it sent a batch. A
+        delivery that failed unexpectedly (the database, say) is raised here, at the next turn,
+        so that the runtime restarts the dispatcher."""
+        for finished in [task for task in self._under_way if task.done()]:
+            self._under_way.discard(finished)
+            finished.result()
+        claims = await self._claim_due(_AT_ONCE - len(self._under_way))
+        started = [asyncio.create_task(self._deliver(claim)) for claim in claims]
+        self._under_way.update(started)
+        return started
 
-    async def _claim_due(self) -> list[Claim]:
+    async def _until_next_turn(self, stop: asyncio.Event) -> None:
+        """The poll interval, or less once a delivery has sent a batch: more may be behind it."""
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._batch_sent.wait())]
+        await asyncio.wait(
+            waits, timeout=self._timing.poll_interval_s, return_when=asyncio.FIRST_COMPLETED
+        )
+        for wait in waits:
+            wait.cancel()
+        self._batch_sent.clear()
+
+    async def _claim_due(self, room: int) -> list[Claim]:
+        if room <= 0:
+            return []
         now = self._clock()
         due = (
             select(WebhookSubscription.id)
@@ -101,7 +121,7 @@ class WebhookDispatcher:
                 ),
             )
             .order_by(WebhookSubscription.next_attempt_at, WebhookSubscription.id)
-            .limit(_DUE_AT_ONCE)
+            .limit(room)
             .with_for_update(skip_locked=True)
         )
         lease = update(WebhookSubscription).where(WebhookSubscription.id.in_(due.scalar_subquery()))
@@ -121,6 +141,8 @@ class WebhookDispatcher:
             items = await queries.feed_page(session, claim.feed_filter, claim.position, BATCH_SIZE)
         delivery = await self._post(claim, items) if items else None
         await self._settle(claim, delivery)
+        if delivery is not None and delivery.succeeded:
+            self._batch_sent.set()
         return delivery is not None
 
     async def _post(self, claim: Claim, items: list[FeedItem]) -> WebhookDelivery:
