@@ -23,8 +23,12 @@ SEED = 20315
 # Settings a fuzzed service needs beyond the test kit's.
 _SETTINGS: dict[str, dict[str, Any]] = {
     # Subscriptions the fuzzer registers name made-up receivers: nothing may be sent to them.
-    # A credit-feed stream lives a second, not the 15 minutes a client gets.
-    "gateway": {"run_webhook_dispatcher": False, "feed_stream_max_s": 1.0},
+    # A credit-feed stream ends after one look, not the 15 minutes a client gets.
+    "gateway": {
+        "run_webhook_dispatcher": False,
+        "feed_stream_max_s": 0.05,
+        "feed_poll_interval_s": 0.01,
+    },
 }
 
 
