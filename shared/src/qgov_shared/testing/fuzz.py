@@ -25,6 +25,7 @@ from schemathesis import Config, engine, openapi
 from schemathesis.engine import events
 
 from qgov_shared.http.openapi import ROLES_EXTENSION
+from qgov_shared.ids import BIGINT_LIMIT
 from qgov_shared.service import ServiceSpec, find_service
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.testing.http import HttpServer
@@ -234,3 +235,47 @@ async def fuzz_as_each(
             fuzz, target.document, target.url, caller, max_examples=max_examples, seed=seed
         )
     return findings
+
+
+def unbounded_integers(document: dict[str, Any]) -> Iterator[str]:
+    """Where `document` takes an integer that may not fit a BIGINT: each such parameter, and
+    each such field of a request body (through the components it refers to), by name."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for path, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            where = f"{method.upper()} {path}"
+            for parameter in operation.get("parameters", []):
+                if list(_unbounded_fields(parameter.get("schema", {}), schemas, "", set())):
+                    yield f"{where} {parameter['name']}"
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                yield from _unbounded_fields(media.get("schema", {}), schemas, f"{where} #", set())
+
+
+def _unbounded_fields(
+    schema: Any, schemas: dict[str, Any], where: str, seen: set[str]
+) -> Iterator[str]:
+    if isinstance(schema, list):
+        for item in schema:
+            yield from _unbounded_fields(item, schemas, where, seen)
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "integer" and not _fits_bigint(schema):
+        yield where
+    name = schema.get("$ref", "").rsplit("/", 1)[-1]
+    if name and name not in seen:
+        yield from _unbounded_fields(schemas.get(name, {}), schemas, where, seen | {name})
+    for field, subschema in schema.get("properties", {}).items():
+        yield from _unbounded_fields(subschema, schemas, f"{where}/{field}", seen)
+    for key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+        yield from _unbounded_fields(schema.get(key), schemas, where, seen)
+
+
+def _fits_bigint(schema: dict[str, Any]) -> bool:
+    upper = (schema.get(key) for key in ("maximum", "exclusiveMaximum"))
+    lower = (schema.get(key) for key in ("minimum", "exclusiveMinimum"))
+    return any(bound is not None and bound <= BIGINT_LIMIT for bound in upper) and any(
+        bound is not None and bound >= -BIGINT_LIMIT for bound in lower
+    )
