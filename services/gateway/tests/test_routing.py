@@ -8,8 +8,10 @@ import json
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 
-from qgov_gateway.routing import service_for
+from qgov_gateway.routing import CircuitBreaker, service_for
+from qgov_shared.testing.http import HttpServer
 from qgov_shared.testing.problems import problem
 from qgov_shared.testing.stack import RunningService, TestStack
 
@@ -106,6 +108,37 @@ async def test_a_service_answering_500_is_not_an_outage(stack: TestStack) -> Non
     assert broken[0].json()["status"] == 500  # the service's own answer, passed through
     assert working.status_code == 200
     assert upstreams.breaker("credit").state == "closed"
+
+
+async def test_an_empty_bearer_is_not_forwarded_and_opens_no_breaker(stack: TestStack) -> None:
+    """`Authorization: Bearer ` with nothing after it is an anonymous caller here. Forwarded as
+    it came, httpx refused to put it on the wire, and five such requests opened the breaker for
+    every caller (the fuzzer's finding): the gateway's own refusal to send is no outage."""
+    public = "/api/v1/credit/public/91350100M000100Y43"
+    async with gateway_to_credit(stack) as gateway, HttpServer(failing_on_one_route) as credit:
+        upstreams = gateway.app.state.dependencies.upstreams
+        upstreams.clients["credit"] = httpx.AsyncClient(base_url=credit.url)
+        empty_tokens = [
+            await gateway.client.get(public, headers={"Authorization": "Bearer "})
+            for _ in range(10)  # past threshold
+        ]
+        working = await gateway.client.get(public)
+
+    assert [response.status_code for response in empty_tokens] == [200] * 10
+    assert working.status_code == 200
+    assert upstreams.breaker("credit").state == "closed"
+
+
+def test_only_failing_to_reach_or_hear_the_service_is_an_outage() -> None:
+    breaker = CircuitBreaker(threshold=1)
+    with pytest.raises(httpx.LocalProtocolError), breaker.attempt():
+        raise httpx.LocalProtocolError("Illegal header value b'Bearer '")
+    assert breaker.state == "closed"
+    for outage in (httpx.ConnectError("refused"), httpx.ReadTimeout("slow")):
+        breaker = CircuitBreaker(threshold=1)
+        with pytest.raises(type(outage)), breaker.attempt():
+            raise outage
+        assert breaker.state == "open"
 
 
 async def test_a_path_with_control_characters_is_refused_before_it_is_forwarded(

@@ -17,7 +17,7 @@ import httpx
 from fastapi import APIRouter, Request, Response
 
 from qgov_gateway.dependencies import GatewayDependenciesDep
-from qgov_shared.auth import CurrentPrincipal
+from qgov_shared.auth import CurrentPrincipal, Principal
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.http.ratelimit import client_address, spend_one
 
@@ -71,7 +71,13 @@ class CircuitBreaker:
     threshold: int = 5
     cooldown_s: float = 10.0
     clock: Callable[[], float] = time.monotonic
-    outages: tuple[type[BaseException], ...] = (httpx.TransportError,)
+    # Failures to reach the service or to hear from it; not a request the gateway itself
+    # could not put on the wire (httpx.LocalProtocolError), which says nothing of the service.
+    outages: tuple[type[BaseException], ...] = (
+        httpx.NetworkError,
+        httpx.TimeoutException,
+        httpx.RemoteProtocolError,
+    )
     failures: int = 0
     opened_at: float | None = None
     probing: bool = False
@@ -157,9 +163,17 @@ async def forward(
         spend_one(request)
     upstreams = deps.upstreams
     caller = client_address(request, deps.settings.trusted_proxies)
+    client = upstreams.clients[service]
+    outgoing = await _outgoing(client, request, path, caller, principal)
     try:
         with upstreams.breaker(service).attempt():
-            answer = await _send(upstreams.clients[service], request, path, caller)
+            answer = await _send(client, outgoing)
+    except httpx.LocalProtocolError:
+        raise ProblemException(
+            400,
+            "A header of the request cannot be forwarded (it holds characters HTTP forbids).",
+            errors=[{"in": "header", "detail": "no control characters in header values"}],
+        ) from None
     except (CircuitOpen, httpx.TransportError):
         raise _unavailable(service) from None
     headers = {name: answer.headers[name] for name in _RETURNED_HEADERS if name in answer.headers}
@@ -180,25 +194,32 @@ def _forwarded_path(request: Request) -> str:
     return quote(path, safe=_PATH_CHARACTERS)
 
 
-async def _send(
-    client: httpx.AsyncClient, request: Request, path: str, caller: str
-) -> httpx.Response:
+async def _outgoing(
+    client: httpx.AsyncClient, request: Request, path: str, caller: str, principal: Principal
+) -> httpx.Request:
+    """The request to forward. Header values travel trimmed and only when they say something;
+    the token only when it verified here (an empty `Bearer ` is an anonymous caller)."""
     headers = {
-        name: request.headers[name]
+        name: value
         for name in _FORWARDED_REQUEST_HEADERS
-        if name in request.headers
+        if (value := request.headers.get(name, "").strip())
     }
+    if principal.is_anonymous:
+        headers.pop("authorization", None)
     # Set, not appended: the service trusts the gateway, so whatever the gateway names is the
     # client; hops a caller wrote itself must not travel on as if the gateway vouched for them.
     headers["x-forwarded-for"] = caller
-    outgoing = client.build_request(
+    return client.build_request(
         request.method,
         path,
         params=request.query_params,
         headers=headers,
         content=await request.body(),
     )
-    attempts = 2 if request.method in _IDEMPOTENT else 1  # never resend a write
+
+
+async def _send(client: httpx.AsyncClient, outgoing: httpx.Request) -> httpx.Response:
+    attempts = 2 if outgoing.method in _IDEMPOTENT else 1  # never resend a write
     for attempt in range(1, attempts + 1):
         try:
             return await client.send(outgoing)

@@ -17,6 +17,7 @@ from qgov_shared.app import ClockDep, SessionDep, UnitOfWorkDep
 from qgov_shared.errors import RuleViolation
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep
+from qgov_shared.ids import RowId
 from qgov_shared.regions import RegionCodeStr
 from qgov_shared.settings import Environment
 
@@ -142,12 +143,12 @@ async def subscriptions(principal: Regulator, session: SessionDep, page: PageReq
 
 
 @router.get("/{subscription_id}", response_model=SubscriptionView)
-async def subscription(subscription_id: int, principal: Regulator, session: SessionDep):
+async def subscription(subscription_id: RowId, principal: Regulator, session: SessionDep):
     return SubscriptionView.of(await webhooks.owned(session, principal, subscription_id))
 
 
 @router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def unsubscribe(subscription_id: int, principal: Regulator, uow: UnitOfWorkDep):
+async def unsubscribe(subscription_id: RowId, principal: Regulator, uow: UnitOfWorkDep):
     """Stop deliveries; the subscription and its delivery record are kept."""
     async with uow:
         subscription = await webhooks.owned(uow.session, principal, subscription_id, lock=True)
@@ -158,7 +159,7 @@ async def unsubscribe(subscription_id: int, principal: Regulator, uow: UnitOfWor
 
 @router.post("/{subscription_id}/replay", response_model=SubscriptionView)
 async def replay(
-    subscription_id: int, body: Replay, principal: Regulator, uow: UnitOfWorkDep, clock: ClockDep
+    subscription_id: RowId, body: Replay, principal: Regulator, uow: UnitOfWorkDep, clock: ClockDep
 ):
     """Deliver again, in order, everything after the given cursor (resuming a paused
     subscription)."""
@@ -170,7 +171,7 @@ async def replay(
 
 
 @router.post("/{subscription_id}/resume", response_model=SubscriptionView)
-async def resume(subscription_id: int, principal: Regulator, uow: UnitOfWorkDep, clock: ClockDep):
+async def resume(subscription_id: RowId, principal: Regulator, uow: UnitOfWorkDep, clock: ClockDep):
     """Deliver again from where delivery stopped, now: for a subscription paused after failing
     for too long (see `last_error`), once its receiver is fixed."""
     async with uow:
@@ -182,7 +183,7 @@ async def resume(subscription_id: int, principal: Regulator, uow: UnitOfWorkDep,
 
 @router.get("/{subscription_id}/deliveries", response_model=Page[DeliveryView])
 async def deliveries(
-    subscription_id: int, principal: Regulator, session: SessionDep, page: PageRequestDep
+    subscription_id: RowId, principal: Regulator, session: SessionDep, page: PageRequestDep
 ):
     """Every delivery attempt, oldest first."""
     await webhooks.owned(session, principal, subscription_id)
