@@ -6,7 +6,7 @@ Starts PostgreSQL and the broker once (or uses QGOV_DATABASE_URL / QGOV_KAFKA_BO
 then, in every run, measures each QGov path right after the raw baseline it is judged against:
 
     outbox relay draining N committed rows      vs  raw aiokafka batched produce of N messages
-    EventConsumer (demo apply_ping) draining    vs  raw aiokafka group consumer with getmany
+    EventConsumer (demo apply_pings) draining   vs  raw aiokafka group consumer with getmany
     single-row UnitOfWork inserts, relay on     vs  raw asyncpg doing the same two INSERTs
     commit → broker ack lag of those inserts    vs  the same for the asyncpg inserts
     commit → consumer effect at a steady rate   vs  raw produce → consume at the same rate
@@ -52,7 +52,7 @@ from bench.common import (
 )
 from qgov_demo import SERVICE
 from qgov_demo.events import PingRecorded
-from qgov_demo.handlers import apply_ping, record_ping
+from qgov_demo.handlers import apply_pings, record_ping
 from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import create_engine, create_session_factory
@@ -92,7 +92,7 @@ LEGEND = """\
 (a) N messages, aiokafka batched send() then gather, acks=all, QGov's producer settings
 (b) those N messages read by a consumer group with getmany, timed from its assignment
 (c) OutboxRelay.publish_batch() over N committed outbox rows, to the broker's acks
-(f) EventConsumer + demo apply_ping draining the relayed events, timed from its assignment
+(f) EventConsumer + demo apply_pings draining the relayed events, timed from its assignment
 (d) record_ping + commit from concurrent tasks while a relay runs; lag = commit → broker ack;
     raw asyncpg: the same two INSERTs per transaction; published_at/created_at are now() values
 (e) record_ping commits at a steady rate, relay + EventConsumer; raw: send() → getmany"""
@@ -133,11 +133,11 @@ async def measure(stack: TestStack, options: Options, run: int) -> dict[str, flo
 async def raw_throughput(stack: TestStack, options: Options) -> dict[str, float]:
     settings = stack.settings(DemoSettings, "unused")
     topic = await _topic(settings, "bench.raw")
-    messages = [_message(ping_event(i)) for i in range(options.events)]
+    messages = [_message(ping_event(i)) for i in range(1, options.events + 1)]
     producer = new_producer(settings)
     await producer.start()
     try:
-        await producer.send_and_wait(topic, **_message(ping_event(-1)))  # metadata, connection
+        await producer.send_and_wait(topic, **_message(ping_event(WARM_UP_ID)))  # metadata
         started = now()
         deliveries = [await producer.send(topic, **message) for message in messages]
         await asyncio.gather(*deliveries)
@@ -168,7 +168,7 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
         units = _unit_of_work_factory(settings, engine)
         relay = _relay(settings, engine, lambda: new_producer(settings))
         try:
-            await _write_outbox(units, [ping_event(0)])
+            await _write_outbox(units, [ping_event(WARM_UP_ID)])
             await relay.publish_batch()  # starts the relay's producer and loads topic metadata
             await _write_outbox(units, [ping_event(i) for i in range(1, options.events + 1)])
             started, published = now(), 0
@@ -181,7 +181,7 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
         finally:
             await _release(relay)
 
-        consumer = _event_consumer(settings, topic, apply_ping, units)
+        consumer = _event_consumer(settings, topic, apply_pings, units)
         stop = asyncio.Event()
         task = asyncio.create_task(consumer.run(stop))
         try:
@@ -360,10 +360,10 @@ class _EffectClock(UnitOfWork):
             self._effects[ping_id] = committed_at
 
 
-async def _apply_ping_timed(event: CloudEvent, uow: UnitOfWork) -> None:
-    await apply_ping(event, uow)
+async def _apply_pings_timed(events: list[CloudEvent], uow: UnitOfWork) -> None:
+    await apply_pings(events, uow)
     if isinstance(uow, _EffectClock):
-        uow.applied.append(event.data["ping_id"])
+        uow.applied.extend(event.data["ping_id"] for event in events)
 
 
 async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
@@ -377,7 +377,7 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
             return _EffectClock(sessions, topic_prefix=prefix, effects=effects)
 
         stop = asyncio.Event()
-        consumer = _event_consumer(settings, topic, _apply_ping_timed, units)
+        consumer = _event_consumer(settings, topic, _apply_pings_timed, units)
         tasks = [
             asyncio.create_task(_relay(settings, engine, lambda: new_producer(settings)).run(stop)),
             asyncio.create_task(consumer.run(stop)),
@@ -410,7 +410,7 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
 async def raw_latency(stack: TestStack, options: Options) -> dict[str, float]:
     settings = stack.settings(DemoSettings, "unused")
     topic = await _topic(settings, "bench.latency")
-    value = _message(ping_event(0))["value"]
+    value = _message(ping_event(1))["value"]
     sent: dict[int, float] = {}
     received: dict[int, float] = {}
     consumer, assigned = _group_consumer(settings, topic)
@@ -472,6 +472,9 @@ async def _at_rate(action: Callable[[int], Awaitable[None]], rate: float, second
 
 
 # --- the pieces the measurements share ---------------------------------------------------------
+
+
+WARM_UP_ID = 10**12  # a ping id no measured event has
 
 
 def ping_event(ping_id: int, code: str | None = None) -> CloudEvent:
@@ -542,9 +545,10 @@ async def _release(relay: OutboxRelay) -> None:
     await relay.run(stopped)
 
 
-def _event_consumer(settings, topic, handler, units) -> EventConsumer:
+def _event_consumer(settings, topic, batch_handler, units) -> EventConsumer:
+    group = settings.kafka_topic_prefix + RECEIPTS_GROUP
     return EventConsumer(
-        Subscription(settings.kafka_topic_prefix + RECEIPTS_GROUP, handler, topics=(topic,)),
+        Subscription(group, topics=(topic,), batch_handler=batch_handler),
         lambda group_id: new_consumer(settings, group_id),
         lambda: new_producer(settings),
         units,
@@ -676,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
         "cores": os.cpu_count(),
         "N": options.events,
         "runs": options.runs,
-        "payload": f"{len(_message(ping_event(0))['value'])} B",
+        "payload": f"{len(_message(ping_event(1))['value'])} B",
         "broker": "embedded tansu" if stack.embedded_broker else "external",
         "inserts": f"{options.inserts} by {options.concurrency} tasks",
         "drained": options.drain,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from qgov_demo import handlers
 from qgov_shared.consumer import Subscription
 from qgov_shared.testing.stack import RunningService, wait_for
@@ -101,7 +103,7 @@ async def test_consumer_killed_mid_batch_neither_loses_nor_doubles(
         if len(await receipts(service)) >= applied_before_kill:
             stuck.set()
             await asyncio.Event().wait()  # hangs mid-batch, its transaction open
-        await handlers.apply_ping(event, uow)
+        await handlers.apply_pings([event], uow)
 
     first = service.runtime.event_consumer(
         Subscription("demo.receipts", applies_ten_then_hangs, topics=("qgov.demo",))
@@ -113,7 +115,7 @@ async def test_consumer_killed_mid_batch_neither_loses_nor_doubles(
     assert await receipts(service) == ids[:applied_before_kill]
 
     restarted = service.runtime.start_consumer(
-        Subscription("demo.receipts", handlers.apply_ping, topics=("qgov.demo",))
+        Subscription("demo.receipts", topics=("qgov.demo",), batch_handler=handlers.apply_pings)
     )
     await wait_for(lambda: _applied(service, ids), within=30, what="the rest after restart")
 
@@ -131,3 +133,31 @@ async def _lag_is_zero(consumer) -> bool:
 
 async def _all_published(service: RunningService) -> bool:
     return await unpublished_count(service) == 0
+
+
+async def test_a_batch_handler_gets_a_chunks_new_events_in_one_call(
+    demo_without_consumers: RunningService,
+) -> None:
+    service = demo_without_consumers
+    ids = [await record_ping(service, ENTERPRISES[0], f"ping {n}") for n in range(30)]
+    await wait_for(lambda: _all_published(service), what="every ping published")
+    calls: list[int] = []
+
+    async def counts_calls(events, uow) -> None:
+        calls.append(len(events))
+        await handlers.apply_pings(events, uow)
+
+    service.runtime.start_consumer(
+        Subscription("demo.receipts", topics=("qgov.demo",), batch_handler=counts_calls)
+    )
+    await wait_for(lambda: _applied(service, ids), what="every ping applied")
+
+    assert await receipts(service) == ids
+    assert sum(calls) == len(ids)
+    assert len(calls) < len(ids), "the events of a partition's chunk come in one call"
+
+
+def test_a_subscription_takes_exactly_one_kind_of_handler() -> None:
+    for both_or_neither in ({}, {"handler": handlers.apply_pings, "batch_handler": max}):
+        with pytest.raises(ValueError, match="either a handler or a batch handler"):
+            Subscription("demo.receipts", topics=("qgov.demo",), **both_or_neither)

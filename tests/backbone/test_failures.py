@@ -81,7 +81,7 @@ async def test_failing_handler_is_retried_then_parked_with_its_effects_rolled_ba
     attempts: list[str] = []
 
     async def fails_on_poison(event, uow) -> None:
-        await handlers.apply_ping(event, uow)  # the effect must not survive the failure
+        await handlers.apply_pings([event], uow)  # the effect must not survive the failure
         if event.data["message"] == "poison":
             attempts.append(event.id)
             raise RuntimeError("this ping cannot be applied")
@@ -119,7 +119,7 @@ async def test_poison_inside_a_batch_spares_the_rest_of_the_batch(
     async def fails_on_poison(event, uow) -> None:
         if event.data["message"] == "poison":
             raise RuntimeError("this ping cannot be applied")
-        await handlers.apply_ping(event, uow)
+        await handlers.apply_pings([event], uow)
 
     consumer = service.runtime.start_consumer(
         Subscription("demo.receipts", fails_on_poison, topics=("qgov.demo",))
@@ -138,7 +138,9 @@ async def test_an_unreachable_database_stops_the_consumer_instead_of_parking_eve
     service = demo_without_consumers
     ping = await record_ping(service, ENTERPRISES[0], "waits for the database")
     await wait_for(lambda: _all_published(service), what="the ping published")
-    subscription = Subscription("demo.receipts", handlers.apply_ping, topics=("qgov.demo",))
+    subscription = Subscription(
+        "demo.receipts", topics=("qgov.demo",), batch_handler=handlers.apply_pings
+    )
 
     nowhere = create_async_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/none")
     cut_off = dataclasses.replace(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
@@ -105,9 +106,9 @@ class Runtime:
     def event_consumer(self, subscription: Subscription) -> EventConsumer:
         """A consumer for `subscription`, its group and topics in this deployment's namespace;
         not started."""
-        namespaced = Subscription(
+        namespaced = dataclasses.replace(
+            subscription,
             group_id=self.topic(subscription.group_id),
-            handler=subscription.handler,
             topics=tuple(self.topic(t) for t in subscription.topics),
             pattern=_namespaced_pattern(self.settings.kafka_topic_prefix, subscription.pattern),
         )

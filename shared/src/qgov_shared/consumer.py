@@ -8,6 +8,10 @@ each retried with backoff and, after `max_attempts`, parked in the dead-letter t
 headers while the consumer moves on. Offsets are committed after the effects, so a crash means
 redelivery, which the processed-event records absorb.
 
+A subscription's handler takes one event at a time, or — the fast path for any consumer that
+sees many events — a batch handler takes all of a chunk's new events at once, so it can write
+them with one statement per table and do per-enterprise work once per chunk.
+
 Handlers must keep their effects inside the unit of work (rows and published events): a
 rolled-back batch runs them again. An unreachable database is not the event's fault: it stops
 the run without committing offsets (the app restarts it with backoff) instead of parking
@@ -40,16 +44,31 @@ from qgov_shared.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
+BatchHandler = Callable[[list[CloudEvent], UnitOfWork], Awaitable[None]]
+"""Applies events in their order; they are new to the group and distinct."""
 
 
 @dataclass(frozen=True)
 class Subscription:
-    """What a consumer group reads and how it applies each event."""
+    """What a consumer group reads and how it applies events: `handler` one at a time, or
+    `batch_handler` a chunk at a time (exactly one of the two)."""
 
     group_id: str
-    handler: Handler
+    handler: Handler | None = None
     topics: tuple[str, ...] = ()
     pattern: str | None = None
+    batch_handler: BatchHandler | None = None
+
+    def __post_init__(self) -> None:
+        if (self.handler is None) == (self.batch_handler is None):
+            raise ValueError(f"{self.group_id}: give either a handler or a batch handler")
+
+    async def apply(self, events: list[CloudEvent], uow: UnitOfWork) -> None:
+        if self.batch_handler is not None:
+            await self.batch_handler(events, uow)
+            return
+        for event in events:
+            await self.handler(event, uow)
 
 
 @dataclass
@@ -147,18 +166,23 @@ class EventConsumer:
     ) -> int:
         """Record and apply the chunk's new events in `uow`, in order; how many were new."""
         new = await uow.mark_processed(self.subscription.group_id, [e for _, e in chunk])
-        applied = 0
+        fresh = []
         for record, event in chunk:
             if event.id in new:
                 new.discard(event.id)  # the same event twice in one chunk applies once
-                with self._span(record, event):
-                    await self.subscription.handler(event, uow)
-                applied += 1
-        return applied
+                fresh.append((record, event))
+        if fresh:
+            with self._span(fresh):
+                await self.subscription.apply([event for _, event in fresh], uow)
+        return len(fresh)
 
-    def _span(self, record: ConsumerRecord, event: CloudEvent):
-        traceparent = _header(record, "traceparent") or event.traceparent
-        return consumer_span(record.topic, event.type, traceparent)
+    def _span(self, fresh: list[tuple[ConsumerRecord, CloudEvent]]):
+        """One span for the work, continuing the first event's trace and linking the others'."""
+        traceparents = [_header(record, "traceparent") or e.traceparent for record, e in fresh]
+        record, event = fresh[0]
+        return consumer_span(
+            record.topic, event.type, traceparents[0], traceparents[1:], len(fresh)
+        )
 
     async def _apply_with_retries(self, record: ConsumerRecord, event: CloudEvent) -> None:
         for attempt in range(1, self._max_attempts + 1):

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -59,23 +59,42 @@ def current_traceparent() -> str | None:
 
 
 @contextmanager
-def consumer_span(topic: str, event_type: str, traceparent: str | None) -> Iterator[None]:
-    """A CONSUMER span that continues the producer's trace when the message carries one."""
+def consumer_span(
+    topic: str,
+    event_type: str,
+    traceparent: str | None,
+    linked: Sequence[str | None] = (),
+    count: int = 1,
+) -> Iterator[None]:
+    """A CONSUMER span that continues the producer's trace when the message carries one; a
+    batch's other messages are linked, as OpenTelemetry's messaging conventions do."""
     parent = _propagator.extract({"traceparent": traceparent} if traceparent else {})
+    links = [
+        trace.Link(span_context)
+        for other in linked
+        if other
+        and (span_context := trace.get_current_span(_extract(other)).get_span_context()).is_valid
+    ]
     token = otel_context.attach(parent)
     try:
         with _tracer.start_as_current_span(
             f"{topic} process",
             kind=SpanKind.CONSUMER,
+            links=links,
             attributes={
                 "messaging.system": "kafka",
                 "messaging.destination.name": topic,
+                "messaging.batch.message_count": count,
                 "cloudevents.event_type": event_type,
             },
         ):
             yield
     finally:
         otel_context.detach(token)
+
+
+def _extract(traceparent: str) -> otel_context.Context:
+    return _propagator.extract({"traceparent": traceparent})
 
 
 @contextmanager

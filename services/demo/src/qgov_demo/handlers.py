@@ -1,4 +1,4 @@
-"""The demo's use cases: record a ping (and announce it); apply an announced ping."""
+"""The demo's use cases: record a ping (and announce it); apply announced pings."""
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,14 +19,15 @@ async def record_ping(credit_code: str, message: str, uow: UnitOfWork) -> Ping:
     return ping
 
 
-async def apply_ping(event: CloudEvent, uow: UnitOfWork) -> None:
-    if event.type != PingRecorded.TYPE:
-        return
-    await uow.session.execute(
-        insert(PingReceipt).values(
-            event_id=event.id, credit_code=event.data["credit_code"], ping_id=event.data["ping_id"]
-        )
-    )
+async def apply_pings(events: list[CloudEvent], uow: UnitOfWork) -> None:
+    """A receipt per ping, all in one statement."""
+    receipts = [
+        {"event_id": e.id, "credit_code": e.data["credit_code"], "ping_id": e.data["ping_id"]}
+        for e in events
+        if e.type == PingRecorded.TYPE
+    ]
+    if receipts:
+        await uow.session.execute(insert(PingReceipt), receipts)
 
 
 async def receipts_for(credit_code: str, session: AsyncSession) -> list[int]:

@@ -22,6 +22,6 @@ def create_app(settings: DemoSettings | None = None, *, clock: Clock = system_cl
         description="A producer/consumer pair that proves the event backbone.",
         routers=[api.router],
         subscriptions=[
-            Subscription(RECEIPTS_GROUP, handlers.apply_ping, topics=("qgov.demo",)),
+            Subscription(RECEIPTS_GROUP, topics=("qgov.demo",), batch_handler=handlers.apply_pings),
         ],
     )
