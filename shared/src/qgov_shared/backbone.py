@@ -25,6 +25,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
+OUTBOX_CHANNEL = "qgov_outbox"
+"""The channel an insert into `outbox_events` notifies on commit (migration backbone_0002)."""
+
 outbox_events = Table(
     "outbox_events",
     metadata,

@@ -5,6 +5,11 @@ replicas only one publishes at a time and per-key order survives. Rows are read 
 sent, and marked published only after the broker acknowledged all of them (acks=all); if the
 broker is down the transaction rolls back, the rows wait in the table, and the relay retries
 with capped exponential backoff.
+
+The relay wakes when a writing transaction commits: inserts into the outbox NOTIFY on
+`OUTBOX_CHANNEL` (a trigger, so the notice is part of the writer's transaction), and the relay
+LISTENs on a connection of its own. Polling every `poll_interval_s` stays as the fallback for
+a notice missed while that connection was being re-opened, or where LISTEN is unavailable.
 """
 
 from __future__ import annotations
@@ -14,17 +19,19 @@ import contextlib
 import logging
 from collections.abc import Callable
 
+import asyncpg
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from qgov_shared.backbone import outbox_events
+from qgov_shared.backbone import OUTBOX_CHANNEL, outbox_events
 from qgov_shared.telemetry import producer_span
 
 log = logging.getLogger(__name__)
 
 # Any constant works: every service has a database of its own.
 _RELAY_LOCK_ID = 0x7167_6F76  # "qgov"
+_FIRST_BACKOFF_S = 0.05
 _MAX_BACKOFF_S = 5.0
 # A producer whose broker vanished can wait on its deliveries indefinitely; past this the batch
 # is abandoned (rolled back, so its rows stay unpublished) and a fresh producer tries again.
@@ -38,7 +45,7 @@ class OutboxRelay:
         producer_factory: Callable[[], AIOKafkaProducer],
         *,
         batch_size: int = 500,
-        poll_interval_s: float = 0.05,
+        poll_interval_s: float = 1.0,
     ) -> None:
         self._engine = engine
         self._producer_factory = producer_factory
@@ -47,22 +54,28 @@ class OutboxRelay:
         self._poll_interval_s = poll_interval_s
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = self._poll_interval_s
         try:
-            while not stop.is_set():
-                try:
-                    published = await self.publish_batch()
-                    backoff = self._poll_interval_s
-                except Exception:
-                    log.warning("outbox relay failed; retrying in %.2fs", backoff, exc_info=True)
-                    await self._drop_producer()
-                    await _wait(stop, backoff)
-                    backoff = min(backoff * 2, _MAX_BACKOFF_S)
-                    continue
-                if published < self._batch_size:
-                    await _wait(stop, self._poll_interval_s)
+            async with _CommitNotices(self._engine) as notices:
+                await self._relay(stop, notices)
         finally:
             await self._drop_producer()
+
+    async def _relay(self, stop: asyncio.Event, notices: _CommitNotices) -> None:
+        backoff = _FIRST_BACKOFF_S
+        while not stop.is_set():
+            await notices.listen()
+            notices.clear()
+            try:
+                published = await self.publish_batch()
+            except Exception:
+                log.warning("outbox relay failed; retrying in %.2fs", backoff, exc_info=True)
+                await self._drop_producer()
+                await _wait(stop, backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF_S)
+                continue
+            backoff = _FIRST_BACKOFF_S
+            if published < self._batch_size:
+                await notices.wait(stop, self._poll_interval_s)
 
     async def publish_batch(self) -> int:
         """Publish up to one batch; the number of rows published (0 if another relay holds it)."""
@@ -124,3 +137,60 @@ async def _unpublished(connection: AsyncConnection, limit: int):
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+class _CommitNotices:
+    """The outbox's commit notices, on a connection held for the relay's life and re-opened
+    when it drops; without one, `wait` just sleeps (the relay then polls)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._listening: asyncpg.Connection | None = None
+        self._notified = asyncio.Event()
+
+    async def __aenter__(self) -> _CommitNotices:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._close()
+
+    async def listen(self) -> None:
+        """Make sure a connection is listening; a failure only means polling for now."""
+        if self._listening is not None and not self._listening.is_closed():
+            return
+        await self._close()
+        try:
+            self._connection = await self._engine.connect()
+            raw = await self._connection.get_raw_connection()
+            self._listening = raw.driver_connection
+            await self._listening.add_listener(OUTBOX_CHANNEL, self._on_notice)
+            # A dropped connection wakes the relay too, to listen again at once.
+            self._listening.add_termination_listener(self._on_notice)
+        except Exception:
+            log.warning("cannot listen for outbox commits; polling", exc_info=True)
+            await self._close()
+        # Rows committed before the listener existed were never announced to it.
+        self._notified.set()
+
+    def clear(self) -> None:
+        self._notified.clear()
+
+    async def wait(self, stop: asyncio.Event, seconds: float) -> None:
+        """Until a commit is announced, `stop` is set, or `seconds` pass."""
+        waiters = [asyncio.ensure_future(self._notified.wait()), asyncio.ensure_future(stop.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    def _on_notice(self, *_: object) -> None:
+        self._notified.set()
+
+    async def _close(self) -> None:
+        connection, self._connection, self._listening = self._connection, None, None
+        if connection is not None:
+            # Closed for good, not returned to the pool: it is dead or still LISTENing.
+            with contextlib.suppress(Exception):
+                await connection.invalidate()

@@ -51,7 +51,9 @@ class ServiceSettings(BaseSettings):
 
     run_outbox_relay: bool = Field(True, description="Publish this replica's outbox.")
     run_consumers: bool = Field(True, description="Consume events in this replica.")
-    outbox_poll_interval_s: float = 0.05
+    outbox_poll_interval_s: float = Field(
+        1.0, description="The relay's fallback poll; a commit wakes it at once (LISTEN/NOTIFY)."
+    )
     outbox_batch_size: int = 500
     consumer_batch_size: int = Field(100, description="Events a consumer applies per transaction.")
     consumer_max_attempts: int = 5

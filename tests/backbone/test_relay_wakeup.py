@@ -1,0 +1,66 @@
+"""The relay publishes when a writer commits, not at its next poll, and keeps doing so after
+its listening connection is cut."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+
+from qgov_demo import SERVICE
+from qgov_demo.main import DemoSettings, create_app
+from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
+
+from .conftest import ENTERPRISES, receipts, record_ping
+
+# Far longer than any wait below: only a commit notice can explain a prompt publication.
+POLL_INTERVAL_S = 600.0
+PROMPTLY_S = 15.0
+
+
+@pytest.fixture
+async def demo_that_never_polls(stack: TestStack) -> AsyncIterator[RunningService]:
+    async with run_service(
+        stack, SERVICE, create_app, DemoSettings, outbox_poll_interval_s=POLL_INTERVAL_S
+    ) as service:
+        await service.consumers_assigned()
+        yield service
+
+
+async def test_a_commit_wakes_the_relay(demo_that_never_polls: RunningService) -> None:
+    service = demo_that_never_polls
+    await _settled(service)
+
+    ping = await record_ping(service, ENTERPRISES[0], "wake up")
+
+    await wait_for(lambda: _received(service, ping), within=PROMPTLY_S, what="the ping applied")
+
+
+async def test_the_relay_listens_again_after_its_connection_is_cut(
+    demo_that_never_polls: RunningService,
+) -> None:
+    service = demo_that_never_polls
+    await _settled(service)
+    async with service.runtime.engine.connect() as connection:
+        cut = await connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+            )
+        )
+    assert cut == 1, "the relay holds one listening connection"
+
+    ping = await record_ping(service, ENTERPRISES[1], "still awake")
+
+    await wait_for(lambda: _received(service, ping), within=PROMPTLY_S, what="the ping applied")
+
+
+async def _settled(service: RunningService) -> None:
+    """The relay has started and taken its first look (the first pass always looks)."""
+    first = await record_ping(service, ENTERPRISES[2], "first")
+    await wait_for(lambda: _received(service, first), within=PROMPTLY_S, what="the first ping")
+
+
+async def _received(service: RunningService, ping_id: int) -> bool:
+    return ping_id in await receipts(service)
