@@ -140,12 +140,12 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
 
 
 class _CommitNotices:
-    """The outbox's commit notices, on a connection held for the relay's life and re-opened
-    when it drops; without one, `wait` just sleeps (the relay then polls)."""
+    """The outbox's commit notices, on a connection of the relay's own (outside the engine's
+    pool, so it takes no one's turn) re-opened when it drops; without one, `wait` just sleeps
+    (the relay then polls)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
+        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._listening: asyncpg.Connection | None = None
         self._notified = asyncio.Event()
 
@@ -161,9 +161,7 @@ class _CommitNotices:
             return
         await self._close()
         try:
-            self._connection = await self._engine.connect()
-            raw = await self._connection.get_raw_connection()
-            self._listening = raw.driver_connection
+            self._listening = await asyncpg.connect(self._dsn)
             await self._listening.add_listener(OUTBOX_CHANNEL, self._on_notice)
             # A dropped connection wakes the relay too, to listen again at once.
             self._listening.add_termination_listener(self._on_notice)
@@ -189,8 +187,7 @@ class _CommitNotices:
         self._notified.set()
 
     async def _close(self) -> None:
-        connection, self._connection, self._listening = self._connection, None, None
-        if connection is not None:
-            # Closed for good, not returned to the pool: it is dead or still LISTENing.
+        listening, self._listening = self._listening, None
+        if listening is not None:
             with contextlib.suppress(Exception):
-                await connection.invalidate()
+                await listening.close(timeout=5)
