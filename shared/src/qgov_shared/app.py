@@ -30,7 +30,7 @@ from qgov_shared.auth import TokenVerifier
 from qgov_shared.clock import Clock, system_clock
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
-from qgov_shared.housekeeping import Retention, keep_tidy
+from qgov_shared.housekeeping import Retention, tidy
 from qgov_shared.http import health, metrics
 from qgov_shared.http.middleware import BodyRulesMiddleware, RequestContextMiddleware
 from qgov_shared.http.openapi import install_problem_docs
@@ -175,11 +175,10 @@ def create_service_app(
             relay = runtime.outbox_relay()
             runtime.spawn("outbox-relay", lambda: relay.run(runtime.stop))
             retention = Retention.from_settings(settings)
-            runtime.spawn(
+            runtime.every(
                 "housekeeping",
-                lambda: keep_tidy(
-                    runtime.engine, retention, settings.housekeeping_interval_s, runtime.stop
-                ),
+                settings.housekeeping_interval_s,
+                lambda: tidy(runtime.engine, retention),
             )
         if settings.run_consumers:
             for subscription in subscriptions:

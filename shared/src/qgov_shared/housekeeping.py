@@ -8,13 +8,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from qgov_shared.backbone import idempotency_keys, outbox_events, processed_events
@@ -41,8 +39,9 @@ class Retention:
 async def purge_expired(
     engine: AsyncEngine, retention: Retention, now: datetime | None = None
 ) -> dict[str, int]:
-    """Delete what has outlived its retention; how many rows of each table went."""
-    now = now or datetime.now(UTC)
+    """Delete what has outlived its retention; how many rows of each table went. The rows are
+    stamped by the database's clock, so ages count on that clock unless `now` is given."""
+    now = now if now is not None else func.now()
     statements = {
         "outbox_events": delete(outbox_events).where(
             outbox_events.c.published_at < now - retention.published_outbox
@@ -61,12 +60,8 @@ async def purge_expired(
         }
 
 
-async def keep_tidy(
-    engine: AsyncEngine, retention: Retention, interval_s: float, stop: asyncio.Event
-) -> None:
-    while not stop.is_set():
-        purged = await purge_expired(engine, retention)
-        if any(purged.values()):
-            log.info("purged expired backbone rows: %s", purged)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval_s)
+async def tidy(engine: AsyncEngine, retention: Retention) -> None:
+    """One round of housekeeping, for `Runtime.every`."""
+    purged = await purge_expired(engine, retention)
+    if any(purged.values()):
+        log.info("purged expired backbone rows: %s", purged)

@@ -91,3 +91,28 @@ async def test_only_rows_past_their_retention_are_purged(stack: TestStack) -> No
     assert outbox == {"recent-published", "never-published"}
     assert processed == {"recent"}
     assert keys == {"recent"}
+
+
+async def test_without_a_given_instant_ages_count_on_the_databases_clock(
+    stack: TestStack,
+) -> None:
+    """The rows are stamped by PostgreSQL's now(), so that is the clock their age is read on,
+    whatever the service's own (injected) clock says."""
+    settings = {"run_outbox_relay": False, "run_consumers": False}
+    async with run_service(stack, SERVICE, create_app, DemoSettings, **settings) as demo:
+        engine = demo.runtime.engine
+        async with engine.begin() as connection:
+            for key, age in (("old", timedelta(hours=25)), ("recent", timedelta(hours=23))):
+                await connection.execute(
+                    insert(idempotency_keys).values(
+                        scope="s", key=key, request_hash="h", created_at=func.now() - age
+                    )
+                )
+
+        purged = await purge_expired(engine, RETENTION)
+
+        async with engine.connect() as connection:
+            keys = set(await connection.scalars(select(idempotency_keys.c.key)))
+
+    assert purged["idempotency_keys"] == 1
+    assert keys == {"recent"}
