@@ -18,6 +18,9 @@ from qgov_shared.auth import JwksKeySource, Role, TokenVerifier
 
 DEFAULT_ISSUER = "qgov-gateway"
 DEFAULT_AUDIENCE = "qgov"
+# Tests mint tokens at import (module constants) and use them minutes later: a token lives as
+# long as a whole test session may take, so none expires because the suite grew.
+SESSION_LONG_S = 3600
 
 
 class TestKeys:
@@ -53,7 +56,7 @@ class TestKeys:
         credit_code: str | None = None,
         regions: list[str] | None = None,
         *,
-        expires_in_s: int = 300,
+        expires_in_s: int = SESSION_LONG_S,
         **overrides: Any,
     ) -> str:
         """A signed token; `overrides` replace claims, and an override of None removes one."""
