@@ -27,6 +27,10 @@ class GatewaySettings(ServiceSettings):
         default_factory=lambda: {
             "complaints": "http://127.0.0.1:8001",
             "credit": "http://127.0.0.1:8002",
+            "standards": "http://127.0.0.1:8003",
+            "brands": "http://127.0.0.1:8004",
+            "traceability": "http://127.0.0.1:8005",
+            "inspections": "http://127.0.0.1:8006",
         },
         description="Where each service answers (JSON object: service -> base URL).",
     )

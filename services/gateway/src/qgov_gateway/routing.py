@@ -31,6 +31,15 @@ ROUTES: dict[str, str] = {
     "/api/v1/disclosure": "complaints",
     "/open311/v2": "complaints",
     "/api/v1/credit": "credit",
+    "/api/v1/standards": "standards",
+    "/api/v1/brands": "brands",
+    "/api/v1/awards": "brands",
+    "/api/v1/traceability": "traceability",
+    "/api/v1/recalls": "traceability",
+    "/epcis": "traceability",
+    "/trace": "traceability",
+    "/01": "traceability",
+    "/api/v1/inspections": "inspections",
 }
 _FORWARDED_REQUEST_HEADERS = (
     "accept",
@@ -147,6 +156,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.api_route("/api/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @router.api_route("/open311/v2/{rest:path}", methods=["GET", "POST"])
+@router.api_route("/epcis/{rest:path}", methods=["GET", "POST", "DELETE"])
+@router.api_route("/trace/{rest:path}", methods=["GET"])
+@router.api_route("/01/{rest:path}", methods=["GET"])
 async def forward(
     request: Request, principal: CurrentPrincipal, deps: GatewayDependenciesDep
 ) -> Response:
