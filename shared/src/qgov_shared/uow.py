@@ -11,14 +11,17 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import insert
+import asyncpg
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_shared.backbone import outbox_events, processed_events
 from qgov_shared.db import SessionFactory
 from qgov_shared.envelope import CONTENT_TYPE, CloudEvent
+from qgov_shared.sql import FastInsert
 from qgov_shared.telemetry import current_traceparent
+
+_OUTBOX_INSERT = FastInsert(outbox_events)
 
 
 class UnitOfWork:
@@ -50,6 +53,18 @@ class UnitOfWork:
         self._session = None
         self._pending = []
 
+    async def connection(self) -> asyncpg.Connection:
+        """The asyncpg connection under the session, in this unit's transaction, for the hot
+        paths' `qgov_shared.sql` statements: what runs on it commits or rolls back with the
+        session's own writes."""
+        session_connection = await self.session.connection()
+        adapted = (await session_connection.get_raw_connection()).dbapi_connection
+        # SQLAlchemy's asyncpg adapter opens the transaction lazily, at its first statement;
+        # a statement sent around it first would run (and commit) on its own.
+        if not adapted._started:
+            await adapted._start_transaction()
+        return adapted.driver_connection
+
     def publish(self, event: CloudEvent) -> None:
         """Queue an event; it is written to the outbox when (and only if) the work commits."""
         traceparent = current_traceparent()
@@ -75,7 +90,7 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self._pending:
             rows = [self._outbox_row(event) for event in self._pending]
-            await self.session.execute(insert(outbox_events), rows)
+            await _OUTBOX_INSERT.many(await self.connection(), rows)
         await self.session.commit()
         self._pending = []
 

@@ -1,0 +1,107 @@
+"""Writes sent straight through asyncpg (`uow.connection()`, `qgov_shared.sql.FastInsert`) are
+part of the unit of work: they commit with the session's writes and vanish with a rollback."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import BigInteger, Column, MetaData, Table, Text, func, select
+
+from qgov_demo.models import Ping
+from qgov_shared.backbone import outbox_events
+from qgov_shared.sql import FastInsert
+from qgov_shared.testing.stack import RunningService
+from tests.backbone.conftest import ENTERPRISES
+
+_PING = FastInsert(Ping.__table__, returning="id")
+
+
+async def _pings(service: RunningService) -> list[tuple[str, str]]:
+    async with service.runtime.session_factory() as session:
+        rows = await session.execute(select(Ping.credit_code, Ping.message).order_by(Ping.id))
+        return [tuple(row) for row in rows]
+
+
+async def test_a_fast_insert_commits_with_the_sessions_own_writes(
+    demo_without_consumers: RunningService,
+) -> None:
+    demo = demo_without_consumers
+    async with demo.runtime.unit_of_work() as uow:
+        ping_id = await _PING.one(
+            await uow.connection(), {"credit_code": ENTERPRISES[0], "message": "fast"}
+        )
+        uow.session.add(Ping(credit_code=ENTERPRISES[1], message="through the session"))
+        await uow.commit()
+
+    assert isinstance(ping_id, int)
+    assert await _pings(demo) == [(ENTERPRISES[0], "fast"), (ENTERPRISES[1], "through the session")]
+
+
+async def test_a_fast_insert_before_any_session_statement_still_rolls_back(
+    demo_without_consumers: RunningService,
+) -> None:
+    demo = demo_without_consumers
+
+    class Abandoned(Exception):
+        pass
+
+    async def insert_then_fail() -> None:
+        async with demo.runtime.unit_of_work() as uow:
+            # The transaction's first statement: had it run outside the session's transaction,
+            # it would have committed on its own.
+            await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[0], "message": "x"})
+            raise Abandoned
+
+    with pytest.raises(Abandoned):
+        await insert_then_fail()
+
+    assert await _pings(demo) == []
+
+
+async def test_json_columns_and_scalar_defaults_are_written_as_sqlalchemy_would(
+    demo_without_consumers: RunningService,
+) -> None:
+    demo = demo_without_consumers
+    outbox = FastInsert(outbox_events)
+    row = {
+        "event_id": "e-1",
+        "topic": "t",
+        "partition_key": ENTERPRISES[0],
+        "event_type": "qgov.demo.ping.recorded.v1",
+        "payload": "{}",
+        "headers": {"ce_id": "e-1", "名": "值"},
+    }
+    async with demo.runtime.unit_of_work() as uow:
+        await outbox.many(await uow.connection(), [row])
+        await uow.commit()
+
+    async with demo.runtime.engine.connect() as connection:
+        headers = await connection.scalar(
+            select(outbox_events.c.headers).where(outbox_events.c.event_id == "e-1")
+        )
+        published = await connection.scalar(
+            select(func.count()).where(outbox_events.c.published_at.is_not(None))
+        )
+    assert headers == {"ce_id": "e-1", "名": "值"}
+    assert published == 0
+
+
+async def test_scalar_defaults_apply_and_unknown_columns_are_refused(
+    demo_without_consumers: RunningService,
+) -> None:
+    notes = Table(
+        "notes",
+        MetaData(),
+        Column("id", BigInteger, primary_key=True),
+        Column("body", Text),
+        Column("kind", Text, default="note"),
+    )
+    insert_note = FastInsert(notes, returning="id")
+    async with demo_without_consumers.runtime.unit_of_work() as uow:
+        connection = await uow.connection()
+        await connection.execute(
+            "CREATE TEMP TABLE notes (id bigserial PRIMARY KEY, body text, kind text)"
+        )
+        note_id = await insert_note.one(connection, {"body": "x"})
+        assert await connection.fetchval("SELECT kind FROM notes WHERE id = $1", note_id) == "note"
+        with pytest.raises(KeyError, match="no column colour"):
+            await insert_note.one(connection, {"body": "y", "colour": "red"})
