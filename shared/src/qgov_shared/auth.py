@@ -35,6 +35,7 @@ class Role(StrEnum):
     ENTERPRISE = "enterprise"
     REGULATOR = "regulator"
     ADMIN = "admin"
+    REVIEWER = "reviewer"  # an expert assessing award applications assigned to them (brands)
 
 
 @dataclass(frozen=True)
