@@ -191,7 +191,11 @@ def create_service_app(
             await runtime.shutdown()
 
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
-    configure_tracing(settings.service_name)
+    configure_tracing(
+        settings.service_name,
+        sample_ratio=settings.trace_sample_ratio,
+        sql_statements=settings.trace_sql_statements,
+    )
     app = FastAPI(
         title=title,
         description=description,

@@ -90,6 +90,18 @@ class ServiceSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+    trace_sample_ratio: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="Share of requests and events without a caller's trace that start one; a "
+        "caller's sampling decision is always followed, so a trace is whole or absent.",
+    )
+    trace_sql_statements: bool = Field(
+        False,
+        description="A span for every SQL statement (debugging detail, and a cost on every "
+        "statement); requests, events and their publishing are traced without it.",
+    )
 
     @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Self:

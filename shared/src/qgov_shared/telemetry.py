@@ -1,6 +1,7 @@
 """Tracing and logging: one trace from an HTTP request, through the outbox, into consumers.
 
-HTTP, httpx and SQLAlchemy are instrumented by OpenTelemetry's libraries. Kafka is traced by
+HTTP and httpx are instrumented by OpenTelemetry's libraries, and SQLAlchemy too when every
+statement is to be a span (`trace_sql_statements`). Kafka is traced by
 hand, because the context that matters is the one stored with the outbox row when the event was
 written, not the relay's own: `current_traceparent()` captures it, the relay sends it as the
 `traceparent` header, and `consumer_span()` continues it in the consumer.
@@ -24,6 +25,7 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace import SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
@@ -33,23 +35,36 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _tracer = trace.get_tracer("qgov")
 
 
-def configure_tracing(service_name: str) -> TracerProvider:
+def configure_tracing(
+    service_name: str, *, sample_ratio: float = 1.0, sql_statements: bool = False
+) -> TracerProvider:
     """Install the process's tracer provider and client instrumentation once; export over OTLP
-    when an endpoint is set."""
+    when an endpoint is set. Root spans are sampled at `sample_ratio`; every other span follows
+    its parent, across HTTP and Kafka alike."""
+    # Process-wide: every engine made after this traces its statements.
+    sql = SQLAlchemyInstrumentor()
+    if sql_statements and not sql.is_instrumented_by_opentelemetry:
+        sql.instrument()
     provider = trace.get_tracer_provider()
     if isinstance(provider, TracerProvider):
         return provider
-    # Process-wide: every httpx client, and every engine made after this, is traced.
     HTTPXClientInstrumentor().instrument()
-    SQLAlchemyInstrumentor().instrument()
     name = os.environ.get("OTEL_SERVICE_NAME", service_name)
-    provider = TracerProvider(resource=Resource.create({"service.name": name}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": name}),
+        sampler=sampler(sample_ratio),
+    )
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     return provider
+
+
+def sampler(ratio: float) -> ParentBased:
+    """Root spans sampled at `ratio`; a span with a parent does what its parent did."""
+    return ParentBased(TraceIdRatioBased(ratio))
 
 
 def current_traceparent() -> str | None:

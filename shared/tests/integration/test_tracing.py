@@ -20,7 +20,8 @@ CALLER_TRACEPARENT = f"00-{CALLER_TRACE_ID}-00f067aa0ba902b7-01"
 @pytest.fixture
 def spans():
     exporter = InMemorySpanExporter()
-    configure_tracing("qgov-tests").add_span_processor(SimpleSpanProcessor(exporter))
+    provider = configure_tracing("qgov-tests", sql_statements=True)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
     yield exporter
     exporter.clear()
 

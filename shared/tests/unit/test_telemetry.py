@@ -13,6 +13,7 @@ from qgov_shared.telemetry import (
     configure_tracing,
     current_traceparent,
     request_id,
+    sampler,
 )
 
 
@@ -43,3 +44,25 @@ def test_outside_a_request_and_a_span_a_log_line_has_neither() -> None:
     line = _render("idle")
     assert "request_id" not in line
     assert "trace_id" not in line
+
+
+def test_a_callers_sampled_trace_is_followed_whatever_the_ratio() -> None:
+    never_starts = sampler(0.0)
+    sampled_parent = trace.set_span_in_context(
+        trace.NonRecordingSpan(
+            trace.SpanContext(
+                trace_id=0x4BF92F3577B34DA6A3CE929D0E0E4736,
+                span_id=0x00F067AA0BA902B7,
+                is_remote=True,
+                trace_flags=trace.TraceFlags(trace.TraceFlags.SAMPLED),
+            )
+        )
+    )
+
+    def decision(parent_context):
+        return never_starts.should_sample(parent_context, 0x4BF92F3577B34DA6A3CE929D0E0E4736, "x")
+
+    assert decision(sampled_parent).decision.is_sampled()
+    assert not decision(None).decision.is_sampled()
+    always_starts = sampler(1.0)
+    assert always_starts.should_sample(None, 1, "root").decision.is_sampled()
