@@ -1,6 +1,6 @@
 """The event backbone measured against raw aiokafka and asyncpg on the same stack, in one run.
 
-    python -m bench.backbone [--events 20000] [--runs 3] [--rate 200] [--seconds 5]
+    python -m bench.backbone [--events 20000] [--runs 3] [--rate 500] [--seconds 5]
 
 Starts PostgreSQL and the broker once (or uses QGOV_DATABASE_URL / QGOV_KAFKA_BOOTSTRAP_SERVERS),
 then, in every run, measures each QGov path right after the raw baseline it is judged against:
@@ -630,7 +630,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     add = parser.add_argument
     add("--events", type=int, help="N for the raw produce/consume and the relay (20000)")
     add("--runs", type=int, help="runs to take the median of (3)")
-    add("--rate", type=float, default=200.0, help="commits/s for the latency measures (200)")
+    add("--rate", type=float, default=500.0, help="commits/s for the latency measures (500)")
     add("--seconds", type=float, help="how long to commit at --rate (5)")
     add("--concurrency", type=int, default=64, help="inserting tasks, and their pool size (64)")
     add("--inserts", type=int, help="single-row inserts per run (N/8)")

@@ -7,8 +7,9 @@
 
 Each benchmark is a standalone module, also runnable as `python -m <module> --help`. This runner
 starts each in its own process, one after another, so each gets a fresh stack and event loop and
-a crash in one does not stop the others. To add a benchmark, write its module (runnable with
-`python -m`, accepting `--quick` for smaller sizes) and add one line to BENCHMARKS.
+a crash in one does not stop the others, and ends with every target of `bench.targets` beside
+what was measured. To add a benchmark, write its module (runnable with `python -m`, accepting
+`--quick` for smaller sizes and `--json FILE` for its figures) and add one line to BENCHMARKS.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import console
+from bench.targets import summary
 
 
 @dataclass(frozen=True)
@@ -32,14 +38,16 @@ BENCHMARKS = {
     "complaints": Benchmark("bench.complaints", "complaint filing over HTTP vs a bare asyncpg app"),
     "credit": Benchmark("bench.credit", "credit rebuild and event intake at 10k/1M vs raw reads"),
     "gateway": Benchmark("bench.gateway", "profile reads, feed pages at depth, end-to-end latency"),
+    "memory": Benchmark("bench.memory", "every service's RSS idle and after a load"),
 }
 
 _STOP_GRACE_S = 30.0
 
 
-def run_benchmark(benchmark: Benchmark, *, quick: bool) -> int:
-    """Run one benchmark in a child process; its exit code."""
-    command = [sys.executable, "-m", benchmark.module, *(["--quick"] if quick else [])]
+def run_benchmark(benchmark: Benchmark, *, quick: bool, figures: Path) -> int:
+    """Run one benchmark in a child process, its figures written to `figures`; its exit code."""
+    command = [sys.executable, "-m", benchmark.module, "--json", str(figures)]
+    command += ["--quick"] if quick else []
     process = subprocess.Popen(command)
     try:
         return process.wait()
@@ -75,20 +83,23 @@ def main(argv: list[str] | None = None) -> int:
 
     selected = [name for name in names if not args.names or name in args.names]
     results: list[tuple[str, int, float]] = []
-    try:
-        for name in selected:
-            benchmark = BENCHMARKS[name]
-            print(f"\n=== {name}: {benchmark.description}", flush=True)
-            started = time.monotonic()
-            code = run_benchmark(benchmark, quick=args.quick)
-            results.append((name, code, time.monotonic() - started))
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+    with tempfile.TemporaryDirectory(prefix="qgov-bench-") as folder:
+        figures = {name: Path(folder) / f"{name}.json" for name in selected}
+        try:
+            for name in selected:
+                benchmark = BENCHMARKS[name]
+                print(f"\n=== {name}: {benchmark.description}", flush=True)
+                started = time.monotonic()
+                code = run_benchmark(benchmark, quick=args.quick, figures=figures[name])
+                results.append((name, code, time.monotonic() - started))
+        except KeyboardInterrupt:
+            print("\ninterrupted", file=sys.stderr)
+            return 130
 
-    print("\n=== summary")
-    for name, code, seconds in results:
-        print(f"{name}: {'ok' if code == 0 else f'FAILED (exit {code})'} in {seconds:.0f}s")
+        print("\n=== summary")
+        for name, code, seconds in results:
+            print(f"{name}: {'ok' if code == 0 else f'FAILED (exit {code})'} in {seconds:.0f}s")
+        console.print(summary(figures))
     return 0 if all(code == 0 for _, code, _ in results) else 1
 
 
