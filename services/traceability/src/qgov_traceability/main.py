@@ -1,14 +1,39 @@
-"""The traceability service's composition root."""
+"""The traceability service's composition root: settings, clock, policy and the EPCIS JSON
+Schema are built here once and injected into the routes and handlers; the subscription
+deliverer runs beside them."""
+
+from __future__ import annotations
 
 from fastapi import FastAPI
 
 from qgov_shared.app import create_service_app
 from qgov_shared.clock import Clock, system_clock
+from qgov_traceability.api import capture, events
 from qgov_traceability.dependencies import TraceabilityDependencies, TraceabilitySettings
+from qgov_traceability.epcis.schema import EpcisSchema
+from qgov_traceability.policy import Policy, load_policy
+
+EPCIS_MEDIA_TYPES = ("application/json", "application/ld+json")
 
 
 def create_app(
-    settings: TraceabilitySettings | None = None, *, clock: Clock = system_clock
+    settings: TraceabilitySettings | None = None,
+    *,
+    clock: Clock = system_clock,
+    policy: Policy | None = None,
 ) -> FastAPI:
-    deps = TraceabilityDependencies(settings=settings or TraceabilitySettings(), clock=clock)
-    return create_service_app(deps, title="QGov traceability", routers=[])
+    settings = settings or TraceabilitySettings()
+    deps = TraceabilityDependencies(
+        settings=settings,
+        clock=clock,
+        policy=policy or load_policy(),
+        schema=EpcisSchema.load(settings.epcis_schema_path),
+    )
+    return create_service_app(
+        deps,
+        title="QGov traceability",
+        description="EPCIS 2.0 capture and query, compliance certificates with public trace "
+        "codes, forward and backward tracing, and recalls (来源可查、去向可追、责任可究).",
+        routers=[capture.router, events.router],
+        media_types={"": EPCIS_MEDIA_TYPES},
+    )
