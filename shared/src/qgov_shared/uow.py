@@ -48,7 +48,7 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        await self.session.rollback()
+        # Closing rolls back whatever was not committed, and returns the connection.
         await self.session.close()
         self._session = None
         self._pending = []
