@@ -17,15 +17,17 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from qgov_brands import SERVICE
+from qgov_brands.credit_events import RecordAdded
 from qgov_brands.handlers import Context
 from qgov_brands.handlers.credit import apply_credit_events
 from qgov_brands.main import BrandsSettings, create_app
 from qgov_brands.policy import Policy, load_policy
 from qgov_brands.programme import Round, StageKind
 from qgov_shared.auth import Principal, Role
-from qgov_shared.envelope import CloudEvent
+from qgov_shared.envelope import CloudEvent, new_event
 from qgov_shared.testing.clock import CHINA, START, TestClock
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.contracts import published_events
@@ -236,6 +238,21 @@ class Desk:
             await apply_credit_events(list(events), uow, context)
             await uow.commit()
 
+    async def produce(self, event: CloudEvent, topic: str) -> None:
+        """Deliver `event` onto this namespace's `topic`, keyed by its subject."""
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.svc.settings.kafka_bootstrap_servers, acks="all"
+        )
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                self.svc.runtime.topic(topic),
+                value=event.to_json().encode(),
+                key=(event.subject or event.id).encode(),
+            )
+        finally:
+            await producer.stop()
+
     async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
         return [
             event
@@ -244,14 +261,87 @@ class Desk:
         ]
 
 
+# --- credit's events, shaped as credit's contracts say ------------------------------------------
+
+
+def _credit_event(event_type: str, code: str, **data: Any) -> CloudEvent:
+    data = {"credit_code": code, "region_code": code[2:8], **data}
+    return new_event(event_type, source="/qgov/credit", subject=code, data=data)
+
+
+def listed(code: str, on: date = TODAY) -> CloudEvent:
+    return _credit_event(
+        "qgov.credit.enterprise.listed.v1",
+        code,
+        listed_on=on.isoformat(),
+        reason="serious_penalty",
+        earliest_delisting_on=(on + timedelta(days=365)).isoformat(),
+        joint_punishment=["barred_from_quality_awards", "flagged_in_public_procurement"],
+    )
+
+
+def delisted(code: str, listed_on: date, on: date) -> CloudEvent:
+    return _credit_event(
+        "qgov.credit.enterprise.delisted.v1",
+        code,
+        listed_on=listed_on.isoformat(),
+        delisted_on=on.isoformat(),
+        reason="repair_approved",
+    )
+
+
+def graded(code: str, grade: str, score: int, *reasons: dict[str, Any]) -> CloudEvent:
+    return _credit_event(
+        "qgov.credit.grade.changed.v1",
+        code,
+        previous_grade="A",
+        grade=grade,
+        previous_score=100,
+        score=score,
+        rule_version="2026.1",
+        cause="rebuild",
+        assessed_on=TODAY.isoformat(),
+        reasons=list(reasons),
+    )
+
+
+def reason(record_id: int, kind: str, severity: str, on: date, days: int) -> dict[str, Any]:
+    """One live record of a grade change, as credit lists it."""
+    return {
+        "record_id": record_id,
+        "kind": kind,
+        "severity": severity,
+        "points": -30,
+        "effective_on": on.isoformat(),
+        "counts_until": (on + timedelta(days=days)).isoformat(),
+        "public": True,
+    }
+
+
+def record_added(code: str, record_id: int, kind: str, severity: str, on: date) -> CloudEvent:
+    """The event this service proposes credit publish (`credit_events.RecordAdded`)."""
+    fact = RecordAdded(
+        credit_code=code,
+        region_code=code[2:8],
+        record_id=record_id,
+        kind=kind,
+        severity=severity,
+        occurred_on=on,
+        public=True,
+    )
+    return fact.event(subject=code, time=START)
+
+
 @pytest.fixture
 def clock() -> TestClock:
     return TestClock()
 
 
 @contextlib.asynccontextmanager
-async def open_desk(stack: TestStack, clock: TestClock, **overrides: Any) -> AsyncIterator[Desk]:
-    policy = policy_for_tests()
+async def open_desk(
+    stack: TestStack, clock: TestClock, policy: Policy | None = None, **overrides: Any
+) -> AsyncIterator[Desk]:
+    policy = policy or policy_for_tests()
     app = lambda settings: create_app(settings, clock=clock, policy=policy)  # noqa: E731
     async with run_service(stack, SERVICE, app, BrandsSettings, **overrides) as svc:
         svc.app.state.token_verifier = KEYS.verifier()

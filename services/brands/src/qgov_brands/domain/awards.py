@@ -36,9 +36,9 @@ def valid_until(programme: Programme, granted_on: date) -> date | None:
 def check_revocable(status: AwardStatus, ground: Ground) -> None:
     """A regulator revokes a suspended award on its listing, a standing or suspended one on
     fraud; the re-review's ground is the service's, on a rejected re-review."""
+    if status not in (AwardStatus.GRANTED, AwardStatus.SUSPENDED):
+        raise RuleViolation(f"the award is {status}: it cannot be revoked")
     if ground is Ground.LISTING_CONFIRMED and status is not AwardStatus.SUSPENDED:
         raise RuleViolation("only an award suspended for a listing is revoked on it", "ground")
     if ground is Ground.RE_REVIEW_FAILED:
         raise RuleViolation("a failed re-review revokes by itself", "ground")
-    if status not in (AwardStatus.GRANTED, AwardStatus.SUSPENDED):
-        raise RuleViolation(f"the award is {status}: it cannot be revoked")

@@ -1,0 +1,89 @@
+"""Brands and credit running together on one topic namespace, through the real broker: a
+holder that credit lists has its awards suspended within seconds, announced by
+`award.suspended`; a regulator's confirmation then revokes them, and the listed enterprise
+cannot apply again. Credit's events reach the `brands.credit` group, nothing else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from qgov_credit import SERVICE as CREDIT
+from qgov_credit.main import CreditSettings
+from qgov_credit.main import create_app as create_credit_app
+from qgov_shared.testing.problems import problem
+from qgov_shared.testing.stack import TestStack, run_service, wait_for
+
+from .conftest import APPLICANT, KEYS, TODAY, open_desk, record_added
+
+FRONTRUNNER = "quality_frontrunner"
+
+
+async def test_credit_listing_the_holder_suspends_its_award_and_a_confirmation_revokes_it(
+    stack: TestStack, clock, contracts
+):
+    async with open_desk(stack, clock) as desk:
+        credit_app = lambda s: create_credit_app(s, clock=clock)  # noqa: E731
+        prefix = desk.svc.settings.kafka_topic_prefix
+        async with run_service(
+            stack, CREDIT, credit_app, CreditSettings, kafka_topic_prefix=prefix
+        ) as credit:
+            credit.app.state.token_verifier = KEYS.verifier()
+            await desk.svc.consumers_assigned()
+            application = await desk.walk(await desk.applied(FRONTRUNNER))
+            [award] = (
+                await desk.client.get("/api/v1/awards/holders", params={"programme": FRONTRUNNER})
+            ).json()["items"]
+
+            async def counted() -> bool:  # credit takes the grant in (and opens the file)
+                file = await credit.client.get(
+                    f"/api/v1/credit/enterprises/{APPLICANT}", headers=desk.regulator
+                )
+                kinds = [r["kind"] for r in file.json().get("records", [])]
+                return file.status_code == 200 and "award_granted" in kinds
+
+            await wait_for(counted, within=30, what="credit to count the award granted")
+            penalty = {
+                "credit_code": APPLICANT,
+                "kind": "serious_penalty",
+                "occurred_on": desk.today.isoformat(),
+                "note": "生产销售不合格产品，情节严重",
+            }
+            entered = await credit.client.post(
+                "/api/v1/credit/records", json=penalty, headers=desk.regulator
+            )
+            assert entered.status_code == 201, entered.text
+
+            async def suspended() -> bool:
+                shown = await desk.client.get(f"/api/v1/awards/granted/{award['id']}")
+                return shown.json()["status"] == "suspended"
+
+            await wait_for(suspended, within=30, what="the holder's award to be suspended")
+            [event] = await desk.events("qgov.brands.award.suspended.v1")
+            assert (event["data"]["award_id"], event["data"]["reason"]) == (award["id"], "listed")
+            contracts.check(event)
+            again = await desk.apply("china_quality_award")
+            assert "serious-violation list" in problem(again, 409)["detail"]
+            revoked = await desk.client.post(
+                f"/api/v1/awards/granted/{award['id']}/revocation",
+                json={"ground": "listing_confirmed", "reasons": "确认列入严重违法失信名单"},
+                headers=desk.regulator,
+            )
+            assert revoked.json()["status"] == "revoked", revoked.text
+            assert application["credit_code"] == APPLICANT
+
+
+async def test_the_credit_group_keeps_a_serious_record_it_reads_from_the_broker(
+    stack: TestStack, clock
+):
+    async with open_desk(stack, clock) as desk:
+        await desk.svc.consumers_assigned()
+        [consumer] = desk.svc.runtime.consumers
+        accident = record_added(APPLICANT, 41, "quality_accident", "serious", TODAY - timedelta(1))
+        await desk.produce(accident, topic="qgov.credit")
+
+        async def applied() -> bool:
+            return consumer.stats.processed >= 1
+
+        await wait_for(applied, what="the record to reach the brands.credit group")
+        refused = await desk.apply("china_quality_award")
+        assert "serious quality_accident" in problem(refused, 409)["detail"]
