@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_shared.http.pagination import PageRequest, keyset_page
@@ -20,7 +19,7 @@ MATCHED = ("product", "enterprise", "other")
 
 def search_query(terms: list[str]) -> tuple[Any, list[Any]]:
     """The query and its key columns; the bench runs the same SQL bare."""
-    wanted = array(terms)
+    wanted = list(terms)
     tier = case(
         (Declaration.product_terms.contains(wanted), 0),
         (Declaration.enterprise_terms.contains(wanted), 1),
