@@ -43,9 +43,13 @@ async def test_every_official_example_is_captured_and_queried_back(desk: Desk):
 
 
 async def test_a_query_answers_a_valid_epcis_query_document(desk: Desk):
-    await desk.captured(json.loads(conformance_path(
-        "epcis", "examples", "WithSensorData", "SensorDataExample1.jsonld"
-    ).read_text()))  # fmt: skip
+    await desk.captured(
+        json.loads(
+            conformance_path(
+                "epcis", "examples", "WithSensorData", "SensorDataExample1.jsonld"
+            ).read_text()
+        )
+    )
     response = await desk.query()
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/ld+json"

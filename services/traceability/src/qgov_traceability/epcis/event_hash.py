@@ -28,15 +28,40 @@ EXCLUDED = frozenset({"type", "eventID", "recordTime", "errorDeclaration", "cert
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList")
 _SENSOR_METADATA = (
-    "time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData",
-    "dataProcessingMethod", "bizRules",
-)  # fmt: skip
+    "time",
+    "startTime",
+    "endTime",
+    "deviceID",
+    "deviceMetadata",
+    "rawData",
+    "dataProcessingMethod",
+    "bizRules",
+)
 _SENSOR_REPORT = (
-    "type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod",
-    "time", "microorganism", "chemicalSubstance", "value", "component", "stringValue",
-    "booleanValue", "hexBinaryValue", "uriValue", "minValue", "maxValue", "meanValue", "sDev",
-    "percRank", "percValue", "uom", "coordinateReferenceSystem",
-)  # fmt: skip
+    "type",
+    "exception",
+    "deviceID",
+    "deviceMetadata",
+    "rawData",
+    "dataProcessingMethod",
+    "time",
+    "microorganism",
+    "chemicalSubstance",
+    "value",
+    "component",
+    "stringValue",
+    "booleanValue",
+    "hexBinaryValue",
+    "uriValue",
+    "minValue",
+    "maxValue",
+    "meanValue",
+    "sDev",
+    "percRank",
+    "percValue",
+    "uom",
+    "coordinateReferenceSystem",
+)
 _TIMES = frozenset({"time", "startTime", "endTime"})
 _IDENTIFIERS = frozenset({"deviceID", "deviceMetadata", "rawData"})
 

@@ -18,9 +18,14 @@ from qgov_traceability.epcis.vocabulary import cbv_uri
 MAX_IDENTIFIER = 512
 LOT_NUMBER = "urn:epcglobal:cbv:mda:lotNumber"
 STANDARD_TYPES = frozenset(
-    {"ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent",
-     "AssociationEvent"}
-)  # fmt: skip
+    {
+        "ObjectEvent",
+        "AggregationEvent",
+        "TransactionEvent",
+        "TransformationEvent",
+        "AssociationEvent",
+    }
+)
 
 
 class Role(IntEnum):
@@ -54,9 +59,12 @@ class EdgeKind(IntEnum):
 
 
 OBJECT_EDGES = (
-    EdgeKind.AGGREGATION, EdgeKind.ASSOCIATION, EdgeKind.TRANSFORMATION_INPUT,
-    EdgeKind.TRANSFORMATION_OUTPUT, EdgeKind.LOT_MEMBER,
-)  # fmt: skip
+    EdgeKind.AGGREGATION,
+    EdgeKind.ASSOCIATION,
+    EdgeKind.TRANSFORMATION_INPUT,
+    EdgeKind.TRANSFORMATION_OUTPUT,
+    EdgeKind.LOT_MEMBER,
+)
 PLACE_EDGES = (EdgeKind.READ_POINT, EdgeKind.BIZ_LOCATION, EdgeKind.SOURCE, EdgeKind.DESTINATION)
 CONTAINMENT = (EdgeKind.AGGREGATION, EdgeKind.ASSOCIATION)
 

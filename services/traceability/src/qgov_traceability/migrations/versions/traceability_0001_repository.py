@@ -229,8 +229,19 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "recall_progress", "recall_parties", "recall_items", "recalls", "certificates",
-        "subscriptions", "named_queries", "company_prefixes", "capture_jobs", "trace_edges",
-        "trace_nodes", "event_parties", "event_identifiers", "epcis_events",
-    ):  # fmt: skip
+        "recall_progress",
+        "recall_parties",
+        "recall_items",
+        "recalls",
+        "certificates",
+        "subscriptions",
+        "named_queries",
+        "company_prefixes",
+        "capture_jobs",
+        "trace_edges",
+        "trace_nodes",
+        "event_parties",
+        "event_identifiers",
+        "epcis_events",
+    ):
         op.drop_table(table)
