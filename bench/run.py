@@ -38,6 +38,9 @@ BENCHMARKS = {
     "complaints": Benchmark("bench.complaints", "complaint filing over HTTP vs a bare asyncpg app"),
     "credit": Benchmark("bench.credit", "credit rebuild and event intake at 10k/1M vs raw reads"),
     "gateway": Benchmark("bench.gateway", "profile reads, feed pages at depth, end-to-end latency"),
+    "brands": Benchmark(
+        "bench.brands", "credit listing → award suspended, vs raw produce → consume"
+    ),
     "memory": Benchmark("bench.memory", "every service's RSS idle and after a load"),
 }
 
