@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncpg
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
+    create_async_engine,
 )
 
 from qgov_shared.settings import ServiceSettings
@@ -17,8 +17,7 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def create_engine(settings: ServiceSettings) -> AsyncEngine:
-    # Looked up at call time: telemetry instruments `create_async_engine` where it is defined.
-    return sqlalchemy_asyncio.create_async_engine(
+    return create_async_engine(
         settings.service_database_url,
         pool_size=settings.database_pool_size,
         # No pre-ping: a round trip on every checkout costs more than the one request that

@@ -17,6 +17,18 @@ from typing import Any
 import asyncpg
 from sqlalchemy import JSON, Table
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+async def driver_connection(connection: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under `connection`, inside its transaction: statements sent on
+    it commit or roll back with that transaction."""
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    # SQLAlchemy's asyncpg adapter opens the transaction lazily, at its first statement; a
+    # statement sent around it first would run (and commit) on its own.
+    if not adapted._started:
+        await adapted._start_transaction()
+    return adapted.driver_connection
 
 
 class FastInsert:

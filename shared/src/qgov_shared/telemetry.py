@@ -1,7 +1,8 @@
 """Tracing and logging: one trace from an HTTP request, through the outbox, into consumers.
 
-HTTP and httpx are instrumented by OpenTelemetry's libraries, and SQLAlchemy too when every
-statement is to be a span (`trace_sql_statements`). Kafka is traced by
+HTTP and httpx are instrumented by OpenTelemetry's libraries, and asyncpg too when every
+statement is to be a span (`trace_sql_statements`): under SQLAlchemy and beside it, every
+statement goes through asyncpg. Kafka is traced by
 hand, because the context that matters is the one stored with the outbox row when the event was
 written, not the relay's own: `current_traceparent()` captures it, the relay sends it as the
 `traceparent` header, and `consumer_span()` continues it in the consumer.
@@ -20,8 +21,8 @@ from datetime import UTC, datetime
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -41,8 +42,8 @@ def configure_tracing(
     """Install the process's tracer provider and client instrumentation once; export over OTLP
     when an endpoint is set. Root spans are sampled at `sample_ratio`; every other span follows
     its parent, across HTTP and Kafka alike."""
-    # Process-wide: every engine made after this traces its statements.
-    sql = SQLAlchemyInstrumentor()
+    # Process-wide, from now on: every statement of every connection.
+    sql = AsyncPGInstrumentor()
     if sql_statements and not sql.is_instrumented_by_opentelemetry:
         sql.instrument()
     provider = trace.get_tracer_provider()

@@ -12,16 +12,21 @@ from types import TracebackType
 from typing import Self
 
 import asyncpg
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_shared.backbone import outbox_events, processed_events
 from qgov_shared.db import SessionFactory
 from qgov_shared.envelope import CONTENT_TYPE, CloudEvent
-from qgov_shared.sql import FastInsert
+from qgov_shared.sql import FastInsert, driver_connection
 from qgov_shared.telemetry import current_traceparent
 
 _OUTBOX_INSERT = FastInsert(outbox_events)
+# One statement for a whole chunk, whatever its size (arrays, not a VALUES row per event).
+_MARK_PROCESSED = f"""
+    INSERT INTO {processed_events.name} (consumer, event_id, event_type)
+    SELECT $1, event_id, event_type FROM unnest($2::text[], $3::text[]) AS e(event_id, event_type)
+    ON CONFLICT DO NOTHING
+    RETURNING event_id"""
 
 
 class UnitOfWork:
@@ -57,13 +62,7 @@ class UnitOfWork:
         """The asyncpg connection under the session, in this unit's transaction, for the hot
         paths' `qgov_shared.sql` statements: what runs on it commits or rolls back with the
         session's own writes."""
-        session_connection = await self.session.connection()
-        adapted = (await session_connection.get_raw_connection()).dbapi_connection
-        # SQLAlchemy's asyncpg adapter opens the transaction lazily, at its first statement;
-        # a statement sent around it first would run (and commit) on its own.
-        if not adapted._started:
-            await adapted._start_transaction()
-        return adapted.driver_connection
+        return await driver_connection(await self.session.connection())
 
     def publish(self, event: CloudEvent) -> None:
         """Queue an event; it is written to the outbox when (and only if) the work commits."""
@@ -78,14 +77,11 @@ class UnitOfWork:
         A concurrent duplicate waits on the primary key until the first transaction commits or
         rolls back, so exactly one transaction applies each event.
         """
-        rows = [{"consumer": consumer, "event_id": e.id, "event_type": e.type} for e in events]
-        result = await self.session.execute(
-            pg_insert(processed_events)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .returning(processed_events.c.event_id)
+        connection = await self.connection()
+        rows = await connection.fetch(
+            _MARK_PROCESSED, consumer, [e.id for e in events], [e.type for e in events]
         )
-        return set(result.scalars())
+        return {row[0] for row in rows}
 
     async def commit(self) -> None:
         if self._pending:

@@ -1,12 +1,15 @@
 """The demo's use cases: record a ping (and announce it); apply announced pings."""
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_demo.events import PingRecorded
 from qgov_demo.models import Ping, PingReceipt
 from qgov_shared.envelope import CloudEvent
+from qgov_shared.sql import FastInsert
 from qgov_shared.uow import UnitOfWork
+
+_RECEIPTS = FastInsert(PingReceipt.__table__)
 
 
 async def record_ping(credit_code: str, message: str, uow: UnitOfWork) -> Ping:
@@ -27,7 +30,7 @@ async def apply_pings(events: list[CloudEvent], uow: UnitOfWork) -> None:
         if e.type == PingRecorded.TYPE
     ]
     if receipts:
-        await uow.session.execute(insert(PingReceipt), receipts)
+        await _RECEIPTS.many(await uow.connection(), receipts)
 
 
 async def receipts_for(credit_code: str, session: AsyncSession) -> list[int]:
