@@ -10,17 +10,8 @@ from datetime import timedelta
 from qgov_brands.programme import Round
 from qgov_shared.testing.problems import pointers, problem
 
-from .conftest import (
-    APPLICANT,
-    CLOSES,
-    OTHER,
-    ROUND,
-    Desk,
-    delisted,
-    listed,
-    open_desk,
-    policy_for_tests,
-)
+from .conftest import APPLICANT, CLOSES, OTHER, ROUND, Desk, open_desk, policy_for_tests
+from .credit_feed import delisted, listed
 
 FRONTRUNNER = "quality_frontrunner"
 HONOURED = "time_honoured_brand"

@@ -13,7 +13,8 @@ from qgov_credit.main import create_app as create_credit_app
 from qgov_shared.testing.problems import problem
 from qgov_shared.testing.stack import TestStack, run_service, wait_for
 
-from .conftest import APPLICANT, KEYS, TODAY, open_desk, record_added
+from .conftest import APPLICANT, KEYS, TODAY, open_desk
+from .credit_feed import record_added
 
 FRONTRUNNER = "quality_frontrunner"
 

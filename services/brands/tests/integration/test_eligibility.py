@@ -15,16 +15,8 @@ from qgov_brands.models import Application
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.problems import pointers, problem
 
-from .conftest import (
-    APPLICANT,
-    OTHER,
-    TODAY,
-    Desk,
-    graded,
-    listed,
-    reason,
-    record_added,
-)
+from .conftest import APPLICANT, OTHER, TODAY, Desk
+from .credit_feed import graded, listed, reason, record_added
 
 QUALITY = "china_quality_award"
 

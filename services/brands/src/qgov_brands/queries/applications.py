@@ -1,103 +1,32 @@
-"""The brands service's reads, each narrowed to what the caller may see: brands, holders and
-notices are public; an enterprise sees its own applications and transfers, a regulator those
-of its regions (an admin all), a reviewer only the applications assigned to it."""
+"""Reads of award applications, each narrowed to what the caller may see: an enterprise its own,
+a regulator its regions' (an admin all), a reviewer only those assigned to it; anyone the
+applications in public notice."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_brands.domain import (
     ApplicationNotFound,
-    AwardNotFound,
-    BrandNotFound,
-    TransferNotFound,
 )
-from qgov_brands.domain.eligibility import CreditFact, Standing
 from qgov_brands.models import (
     Application,
     ApplicationStep,
     Assignment,
-    Award,
-    AwardHistory,
-    Brand,
-    BrandTransfer,
-    CreditFactRow,
-    CreditStanding,
     Objection,
     Reviewer,
     Score,
 )
 from qgov_brands.policy import Policy
 from qgov_brands.programme import StageKind
+from qgov_brands.queries.pages import page_of
 from qgov_shared.auth import Principal, Role
-from qgov_shared.http.pagination import Page, PageRequest, keyset_page
+from qgov_shared.http.pagination import Page, PageRequest
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.region_scope import in_regions
-
-# --- brands ----------------------------------------------------------------------------------
-
-
-async def brand(session: AsyncSession, brand_id: int) -> Brand:
-    row = await session.get(Brand, brand_id)
-    if row is None:
-        raise BrandNotFound(str(brand_id))
-    return row
-
-
-async def accepted_transfers(session: AsyncSession, brand_id: int) -> list[BrandTransfer]:
-    query = select(BrandTransfer).where(
-        BrandTransfer.brand_id == brand_id, BrandTransfer.status == "accepted"
-    )
-    return list(await session.scalars(query.order_by(BrandTransfer.id)))
-
-
-async def brands(session: AsyncSession, credit_code: str | None, page: PageRequest) -> Page:
-    query = select(Brand)
-    if credit_code is not None:
-        query = query.where(Brand.credit_code == credit_code)
-    return await _page(session, query, [Brand.id], page)
-
-
-async def transfer_for(
-    session: AsyncSession, transfer_id: int, principal: Principal, *, for_update: bool = False
-) -> BrandTransfer:
-    """A transfer the calling enterprise gives or receives."""
-    row = await session.get(BrandTransfer, transfer_id, with_for_update=for_update)
-    if row is None or principal.credit_code not in (row.from_credit_code, row.to_credit_code):
-        raise TransferNotFound(str(transfer_id))
-    return row
-
-
-async def transfers_of(session: AsyncSession, credit_code: str, page: PageRequest) -> Page:
-    query = select(BrandTransfer).where(
-        or_(
-            BrandTransfer.from_credit_code == credit_code,
-            BrandTransfer.to_credit_code == credit_code,
-        )
-    )
-    return await _page(session, query, [BrandTransfer.id], page)
-
-
-# --- the credit view -------------------------------------------------------------------------
-
-
-async def credit_view(
-    session: AsyncSession, credit_code: str
-) -> tuple[Standing, tuple[CreditFact, ...]]:
-    row = await session.get(CreditStanding, credit_code)
-    standing = (
-        Standing(row.grade, row.listed, row.listed_on, row.listing_reason) if row else Standing()
-    )
-    query = select(CreditFactRow).where(CreditFactRow.credit_code == credit_code)
-    facts = tuple(
-        CreditFact(fact.kind, fact.severity, fact.occurred_on)
-        for fact in await session.scalars(query)
-    )
-    return standing, facts
-
 
 # --- applications ----------------------------------------------------------------------------
 
@@ -157,7 +86,7 @@ async def applications(
     for name in ("programme", "round", "stage", "status"):
         if (value := getattr(filters, name)) is not None:
             query = query.where(getattr(Application, name) == value)
-    return await _page(session, query, [Application.id], page)
+    return await page_of(session, query, [Application.id], page)
 
 
 async def _visible(session: AsyncSession, principal: Principal):
@@ -247,69 +176,4 @@ async def in_notice(session: AsyncSession, application_id: int, policy: Policy) 
 
 async def notices(session: AsyncSession, policy: Policy, today: Any, page: PageRequest) -> Page:
     query = select(Application).where(_in_notice(policy), Application.notice_ends_on >= today)
-    return await _page(session, query, [Application.notice_ends_on, Application.id], page)
-
-
-# --- awards ----------------------------------------------------------------------------------
-
-
-async def award(session: AsyncSession, award_id: int) -> Award:
-    row = await session.get(Award, award_id)
-    if row is None:
-        raise AwardNotFound(str(award_id))
-    return row
-
-
-async def handled_award(
-    session: AsyncSession, award_id: int, principal: Principal, *, for_update: bool = False
-) -> Award:
-    row = await session.get(Award, award_id, with_for_update=for_update)
-    if row is None or not principal.covers_region(row.credit_code[2:8]):
-        raise AwardNotFound(str(award_id))
-    return row
-
-
-async def award_history(session: AsyncSession, award_id: int) -> list[Any]:
-    query = select(AwardHistory).where(AwardHistory.award_id == award_id)
-    return list(await session.scalars(query.order_by(AwardHistory.id)))
-
-
-async def awards_of(
-    session: AsyncSession, credit_code: str, status: str
-) -> list[tuple[Award, Application]]:
-    """The enterprise's awards of `status` with their applications, locked for change."""
-    query = (
-        select(Award, Application)
-        .join(Application, Application.id == Award.application_id)
-        .where(Award.credit_code == credit_code, Award.status == status)
-        .order_by(Award.id)
-        .with_for_update(of=Award)
-    )
-    return [(row.Award, row.Application) for row in await session.execute(query)]
-
-
-async def brand_awards(session: AsyncSession, brand_id: int, page: PageRequest) -> Page:
-    query = select(Award).where(Award.brand_id == brand_id)
-    return await _page(session, query, [Award.id], page)
-
-
-async def holders(session: AsyncSession, filters: Any, today: Any, page: PageRequest) -> Page:
-    """Awards standing today: granted, not suspended, revoked or past re-review."""
-    query = select(Award).where(
-        Award.programme == filters.programme,
-        Award.status == "granted",
-        or_(Award.valid_until.is_(None), Award.valid_until >= today),
-    )
-    if filters.round is not None:
-        query = query.where(Award.round == filters.round)
-    return await _page(session, query, [Award.id], page)
-
-
-async def reviewers(session: AsyncSession, page: PageRequest) -> Page:
-    return await _page(session, select(Reviewer), [Reviewer.id], page)
-
-
-async def _page(session: AsyncSession, query: Select, key: list[Any], page: PageRequest) -> Page:
-    """A page of one entity's rows (the routes present them)."""
-    rows, cursor = await keyset_page(session, query, key, page)
-    return Page(items=[row[0] for row in rows], next_cursor=cursor)
+    return await page_of(session, query, [Application.notice_ends_on, Application.id], page)
