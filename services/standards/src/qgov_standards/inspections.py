@@ -15,6 +15,7 @@ from qgov_shared.ids import RowId
 from qgov_shared.uscc import CreditCodeStr
 
 RESULT_FINAL = "qgov.inspections.inspection.result_final.v1"
+FINDING_LENGTH = 500
 
 
 class FailingIndicator(BaseModel):
@@ -28,7 +29,7 @@ class FailingIndicator(BaseModel):
     def finding(self) -> str:
         found = " ".join(part for part in (self.measured, self.unit) if part)
         parts = [self.name, f"实测 {found}" if found else None, self.required]
-        return "；".join(part for part in parts if part)
+        return "；".join(part for part in parts if part)[:FINDING_LENGTH]
 
 
 class InspectionResult(BaseModel):

@@ -100,7 +100,7 @@ class Flag(SQLModel, table=True):
     reason: str = Field(max_length=32)
     standard_number: str = Field(max_length=64)
     indicator: str | None = Field(default=None, max_length=200)
-    indicator_key: str | None = Field(default=None, max_length=200)
+    indicator_key: str | None = Field(default=None, sa_type=Text)  # NFKC may lengthen a name
     required: str | None = Field(default=None, max_length=200)
     declared: str | None = Field(default=None, max_length=200)
     replaced_by: str | None = Field(default=None, max_length=64)

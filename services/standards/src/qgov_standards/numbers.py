@@ -30,6 +30,8 @@ PROVINCES = frozenset(
 )
 """GB/T 2260 province-level codes, the two digits after DB in a local standard's code."""
 FIRST_YEAR, LAST_YEAR = 1950, 2099
+MAX_LENGTH = 64
+"""The longest canonical number kept (a sequence of many parts could run on)."""
 # Dashes people type between sequence and year, and 一 (the numeral one), which Chinese
 # documents often set in place of a dash: all mean "-".
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63一"), "-")
@@ -120,6 +122,8 @@ def parse_standard_number(
         raise InvalidStandardNumber(f"{spaced!r} is not a standard number; {EXPECTED}")
     if number.year is None and year_required:
         raise InvalidStandardNumber(f"{number.base}: the year of the edition is missing")
+    if len(number.canonical) > MAX_LENGTH:
+        raise InvalidStandardNumber(f"longer than {MAX_LENGTH} characters; {EXPECTED}")
     return number
 
 

@@ -138,6 +138,7 @@ def test_the_base_is_the_number_without_its_year(typed, base, year):
         ("Q/ 1-2020", "its own code"),
         ("Q/ABC", "its own code"),
         ("Q/ABC 0001SS-2020", "its own code"),
+        ("GB " + "⒈" * 40 + "1-2020", "longer than 64 characters"),  # ⒈ is "1." once NFKC'd
     ],
 )
 def test_what_is_not_a_number_is_refused_saying_what_was_expected(typed, says):

@@ -121,7 +121,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(32), nullable=False),
         sa.Column("standard_number", sa.String(64), nullable=False),
         sa.Column("indicator", sa.String(200)),
-        sa.Column("indicator_key", sa.String(200)),
+        sa.Column("indicator_key", sa.Text),  # NFKC may make a name longer than typed
         sa.Column("required", sa.String(200)),
         sa.Column("declared", sa.String(200)),
         sa.Column("replaced_by", sa.String(64)),
