@@ -32,12 +32,12 @@ async def driver_connection(connection: AsyncConnection) -> asyncpg.Connection:
 
 
 class FastInsert:
-    """`INSERT INTO table (columns given) VALUES (...) [RETURNING column]`, one statement text
+    """`INSERT INTO table (columns given) VALUES (...) [RETURNING columns]`, one statement text
     per set of columns, each compiled once."""
 
-    def __init__(self, table: Table, *, returning: str | None = None) -> None:
+    def __init__(self, table: Table, *, returning: str | tuple[str, ...] = ()) -> None:
         self._table = table
-        self._returning = returning
+        self._returning = (returning,) if isinstance(returning, str) else returning
         self._json = {c.name for c in table.columns if isinstance(c.type, JSON | JSONB)}
         self._defaults: dict[str, Any] = {}
         for column in table.columns:
@@ -49,8 +49,11 @@ class FastInsert:
         self._statements: dict[tuple[str, ...], str] = {}
 
     async def one(self, connection: asyncpg.Connection, values: Mapping[str, Any]) -> Any:
-        """Insert one row; the `returning` column's value (None without one)."""
+        """Insert one row; the `returning` column's value, or a record of the `returning`
+        columns when there are several (None without any)."""
         names, arguments = self._arguments(values)
+        if len(self._returning) > 1:
+            return await connection.fetchrow(self._sql(names), *arguments)
         return await connection.fetchval(self._sql(names), *arguments)
 
     async def many(self, connection: asyncpg.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -79,10 +82,11 @@ class FastInsert:
 
     def _compile(self, names: Iterable[str]) -> str:
         names = list(names)
-        unknown = set(names) - set(self._table.columns.keys())
+        unknown = (set(names) | set(self._returning)) - set(self._table.columns.keys())
         if unknown:
             raise KeyError(f"{self._table.name} has no column {', '.join(sorted(unknown))}")
         columns = ", ".join(f'"{name}"' for name in names)
         placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
-        returning = f' RETURNING "{self._returning}"' if self._returning else ""
+        returned = ", ".join(f'"{name}"' for name in self._returning)
+        returning = f" RETURNING {returned}" if returned else ""
         return f'INSERT INTO "{self._table.name}" ({columns}) VALUES ({placeholders}){returning}'
