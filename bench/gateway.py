@@ -49,6 +49,7 @@ from typing import Any
 import asyncpg
 import httpx
 import uvicorn
+from rich.table import Table
 from sqlalchemy.engine import make_url
 
 from bench.common import (
@@ -59,6 +60,7 @@ from bench.common import (
     parse_sizes,
     percentile,
     ratio_table,
+    ratio_text,
     repeat_runs,
     stack_session,
 )
@@ -78,14 +80,16 @@ from qgov_credit import SERVICE as CREDIT
 from qgov_credit.main import CreditSettings
 from qgov_credit.main import create_app as create_credit
 from qgov_gateway import SERVICE as GATEWAY
-from qgov_gateway import accounts
+from qgov_gateway import accounts, profile_documents
 from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as create_gateway
+from qgov_gateway.profile_documents import HISTORY_SHOWN
 from qgov_shared.db import create_engine, create_session_factory
 from qgov_shared.devstack.embedded import free_port
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.settings import database_url_for
 from qgov_shared.testing.stack import RunningService, TestStack, run_service
+from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import compute_check_character
 
 log = logging.getLogger("bench.gateway")
@@ -125,7 +129,6 @@ REGIONS = SHAOGUAN_COUNTIES + OTHER_REGIONS
 REGION_WEIGHTS = [4.0] * len(SHAOGUAN_COUNTIES) + [6.0] * len(OTHER_REGIONS)  # 40% in 4402xx
 FEED_TAIL = 5_000  # changes past the deepest cursor read, so its pages are full
 FEED_SERIALS = 5_000_000  # feed-only enterprises are numbered from here (profiles from 0)
-HISTORY_SHOWN = 20  # queries.HISTORY_SHOWN: the profile shows the newest 20 grade changes
 PROFILES_CHECKED = 20
 PAGE_WARM_UP_ROUNDS = 10
 FETCH_WAIT_MS = 10  # kafka_fetch_max_wait_ms for every consumer in (3); the default is 100
@@ -345,8 +348,9 @@ CHANGE_COLUMNS = [  # `cursor` is GENERATED ALWAYS: the COPY leaves it to the id
 ]
 
 
-async def seed(dsn: str, options: Options) -> Seeded:
-    """Profiles, submissions, each profile's few changes, then the feed's F + tail; ANALYZEd."""
+async def seed(dsn: str, settings: GatewaySettings, options: Options) -> Seeded:
+    """Profiles, submissions, each profile's few changes, then the feed's F + tail, and each
+    profile's stored documents, built by the gateway as at its start; ANALYZEd."""
     started = now()
     seeder = Seeder(options, datetime.now(UTC))
     connection = await asyncpg.connect(dsn)
@@ -372,8 +376,10 @@ async def seed(dsn: str, options: Options) -> Seeded:
                 )
             ],
         )
+        await store_documents(settings)
         await connection.execute(
-            "VACUUM (ANALYZE) enterprise_profiles, submission_views, credit_changes"
+            "VACUUM (ANALYZE) enterprise_profiles, submission_views, credit_changes,"
+            " profile_documents"
         )
         changes = await connection.fetchval("SELECT count(*) FROM credit_changes")
     finally:
@@ -381,6 +387,16 @@ async def seed(dsn: str, options: Options) -> Seeded:
     return Seeded(
         seeder.codes, seeder.expected, changes, seeder.submissions, seconds=now() - started
     )
+
+
+async def store_documents(settings: GatewaySettings) -> None:
+    """The profile documents of the COPYed profiles, as a gateway stores them at start."""
+    engine = create_engine(settings)
+    try:
+        session_factory = create_session_factory(engine)
+        await profile_documents.rebuild_stale(lambda: UnitOfWork(session_factory))
+    finally:
+        await engine.dispose()
 
 
 async def create_readers(settings: GatewaySettings) -> dict[str, tuple[str, str]]:
@@ -924,6 +940,69 @@ PROFILE_ROWS = (
     Row("(1) profile read p99", "ms", "profile_p99", "baseline_p99", "bare PK SELECT"),
     Row("(1) server CPU per read", "ms CPU", "profile_cpu", "baseline_cpu", "bare PK SELECT"),
 )
+
+
+@dataclass(frozen=True)
+class Target:
+    """Issue #10's target for one row: met when `met(median figure, median ratio)`."""
+
+    label: str
+    unit: str
+    qgov: str
+    baseline: str
+    target: str
+    met: Callable[[float, float], bool]
+
+
+TARGETS = (
+    Target(
+        "(1) profile read throughput",
+        "req/s",
+        "profile_rate",
+        "baseline_rate",
+        "ratio ≥ 0.5",
+        lambda _, ratio: ratio >= 0.5,
+    ),
+    Target(
+        "(3) complaint → profile p99",
+        "ms",
+        "complaint_p99",
+        "raw_p99",
+        "≤ 40 ms",
+        lambda figure, _: figure <= 40,
+    ),
+    Target(
+        "(3) record → feed p99",
+        "ms",
+        "record_p99",
+        "raw_p99",
+        "≤ 50 ms",
+        lambda figure, _: figure <= 50,
+    ),
+)
+
+
+def target_table(medians: dict[str, float], ratios: dict[str, float]) -> tuple[Table, dict]:
+    """The rows issue #10 sets targets for: figure, baseline, ratio, target, met."""
+    table = Table(title="issue #10 targets for the gateway's rows, medians")
+    for name in ("measure", "unit", "QGov", "baseline", "ratio", "target", "met"):
+        table.add_column(name, justify="right" if name in ("QGov", "baseline", "ratio") else "left")
+    met = {}
+    for target in TARGETS:
+        figure, ratio = medians[target.qgov], ratios[target.qgov]
+        met[target.qgov] = target.met(figure, ratio)
+        table.add_row(
+            target.label,
+            target.unit,
+            _figure(figure, target.unit),
+            _figure(medians[target.baseline], target.unit),
+            ratio_text(ratio),
+            target.target,
+            "yes" if met[target.qgov] else "no",
+        )
+    return table, met
+
+
 LATENCY_ROWS = (
     Row("(3) record → feed p50", "ms", "record_p50", "raw_p50", "raw produce → consume"),
     Row("(3) record → feed p99", "ms", "record_p99", "raw_p99", "raw produce → consume"),
@@ -933,15 +1012,18 @@ LATENCY_ROWS = (
 LEGEND = """\
 (1) GET /api/v1/enterprises/{{code}}/profile, anonymous, random codes, {concurrency} keep-alive
     connections in a closed loop ({warmup} warm-up + {requests:,} timed), uvicorn 1 worker,
-    uvloop + httptools, pool 10 (+10); the gateway reads the profile row, the newest 20 grade
-    changes, the complaint counts by status and the source watermarks through SQLModel
-    sessions; the baseline (bench/baseline_profile_app.py) one asyncpg SELECT of the row
+    uvloop + httptools, pool 10 (+10); the gateway reads the enterprise's stored public
+    document and the source watermarks in one asyncpg statement and sends the document as it
+    is, the sources added; the baseline (bench/baseline_profile_app.py) one asyncpg SELECT of
+    the profile row
 (2) GET /api/v1/feeds/credit?after=D&limit=100 on the same server, {pages} reads of each
     (reader, depth) page one after another on one connection, the pages taken in turn, after
     {warm} untimed rounds; ratio = depth D ÷ depth 0 (1.0: the page costs the same at any depth)
 (3) one process: complaints + credit served over HTTP by in-process uvicorn, the gateway over
-    httpx's ASGI transport; outbox relays polling every 50 ms (default), every consumer's
-    kafka_fetch_max_wait_ms = {fetch} (default 100); one sample at a time, {samples} each, each
+    httpx's ASGI transport; outbox relays woken by each commit's NOTIFY (a 1 s poll as the
+    fallback), every consumer's kafka_fetch_max_wait_ms = {fetch} (default 100); the gateway's
+    read model applies each chunk of events in one transaction and stores the profile
+    documents it touched; one sample at a time, {samples} each, each
     about a new enterprise, the effect polled every {poll:.0f} ms; record: POST
     /api/v1/credit/records (penalty, general) → credit's outbox → grade.changed → gateway →
     the regulator's feed; complaint: anonymous POST /api/v1/complaints → complaints' outbox →
@@ -969,6 +1051,8 @@ def report(
         )
         console.print(table)
         ratios |= table_ratios
+    targets, met = target_table(medians, ratios)
+    console.print(targets)
     console.print(
         "ratio = QGov ÷ baseline, the median of per-run ratios (req/s: higher is better; "
         "ms: lower is better)",
@@ -1017,7 +1101,14 @@ def report(
         highlight=False,
     )
     console.print("; ".join(f"{k} {v}" for k, v in about.items()), style="dim", highlight=False)
-    return {"about": about, "runs": runs, "medians": medians, "ratios": ratios, "ok": ok}
+    return {
+        "about": about,
+        "runs": runs,
+        "medians": medians,
+        "ratios": ratios,
+        "targets_met": met,
+        "ok": ok,
+    }
 
 
 def _figure(value: float, unit: str) -> str:
@@ -1088,8 +1179,9 @@ async def _measure_all(
 ) -> tuple[Seeded, list[dict[str, Any]]]:
     database = await stack.create_database(GATEWAY)
     try:
-        seeded = await seed(_dsn(stack, database), options)
-        seeded.clients = await create_readers(stack.settings(GatewaySettings, database))
+        settings = stack.settings(GatewaySettings, database)
+        seeded = await seed(_dsn(stack, database), settings, options)
+        seeded.clients = await create_readers(settings)
         console.print(
             f"[dim]seeded {options.enterprises:,} profiles, {seeded.submissions:,} submissions "
             f"and {seeded.changes:,} credit changes in {seeded.seconds:.1f}s[/dim]"

@@ -164,13 +164,13 @@ def submission(
 
 
 async def apply(gateway: RunningService, contracts: Contracts, *events: CloudEvent) -> None:
-    """Apply events to the gateway's read model in one transaction, as its consumer does."""
+    """Apply events to the gateway's read model as one chunk in one transaction, as its
+    consumer does."""
     for event in events:
         contracts.check(event)
     uow = gateway.runtime.unit_of_work()
     async with uow:
-        for event in events:
-            await handlers.take_in(event, uow)
+        await handlers.take_in(list(events), uow)
         await uow.commit()
 
 

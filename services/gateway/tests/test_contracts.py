@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from qgov_gateway.contracts import EventView
-from qgov_gateway.handlers import PROJECTIONS
+from qgov_gateway.projections import PROJECTIONS
+from qgov_gateway.projections.base import EventView
 from qgov_shared.envelope import schema_uri
 from qgov_shared.testing.contracts import Contracts
 

@@ -127,7 +127,7 @@ async def test_entries_commit_in_cursor_order(gateway: RunningService, contracts
     [slow_change, fast_change] = changes(0, 2, regions=("440203",))
     slow = gateway.runtime.unit_of_work()
     async with slow:
-        await handlers.take_in(slow_change, slow)  # holds the feed lock until it commits
+        await handlers.take_in([slow_change], slow)  # holds the feed lock until it commits
         fast_done = asyncio.create_task(apply(gateway, contracts, fast_change))
         await wait_for(
             lambda: _blocked_on_a_lock(gateway), within=10, what="the second change to wait"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from qgov_gateway import feed, queries
 from qgov_gateway.dependencies import GatewayDependenciesDep
@@ -31,10 +31,15 @@ async def sources(session: SessionDep) -> list[SourceStatus]:
 
 
 @router.get("/enterprises/{credit_code}/profile", response_model=Profile, tags=["view"])
-async def profile(credit_code: CreditCodeStr, principal: CurrentPrincipal, session: SessionDep):
+async def profile(
+    credit_code: CreditCodeStr, principal: CurrentPrincipal, runtime: RuntimeDep
+) -> Response:
     """Everything the platform knows of one enterprise, in one call. The public sees public
     counts and records; the enterprise itself and regulators of its region see everything."""
-    return await queries.profile(session, credit_code, principal)
+    # The stored document was validated as a Profile when it was written: sent as it is.
+    async with queries.driver_connection(runtime.engine) as connection:
+        body = await queries.profile(connection, credit_code, principal)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/governance/overview", response_model=Overview, tags=["view"])

@@ -1,26 +1,14 @@
-"""The read model's rules, without I/O: where a submission stands after each complaints event,
-what complaint statistics each caller sees, and who sees an enterprise's full profile."""
+"""The read model's rules, without I/O: what complaint statistics each caller sees, and who
+sees an enterprise's full profile."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from qgov_gateway import contracts
-from qgov_gateway.contracts import SubmissionKind, SubmissionStatus
+from qgov_gateway.projections.complaints import SubmissionKind, SubmissionStatus
 from qgov_shared.auth import Principal, Role
-
-# Where a 12315 submission stands after each complaints event that moves it a step (a closed
-# complaint stands at its outcome; an overdue notice moves nothing: it only flags it).
-STATUS_AFTER: Mapping[str, SubmissionStatus] = {
-    contracts.COMPLAINT_FILED: SubmissionStatus.SUBMITTED,
-    contracts.REPORT_FILED: SubmissionStatus.SUBMITTED,
-    contracts.COMPLAINT_ACCEPTED: SubmissionStatus.ACCEPTED,
-    contracts.COMPLAINT_REJECTED: SubmissionStatus.REJECTED,
-    contracts.REPORT_CASE_OPENED: SubmissionStatus.CASE_OPENED,
-    contracts.REPORT_NOT_OPENED: SubmissionStatus.NOT_OPENED,
-}
 
 OPEN_COMPLAINT = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
 CLOSED_COMPLAINT = (
@@ -73,6 +61,12 @@ def complaint_statistics(counts: Iterable[SubmissionCount], *, full: bool) -> di
         "reports_not_opened": total(reports, SubmissionStatus.NOT_OPENED),
         "overdue": sum(c.count for c in counts if c.overdue and c.status not in FINISHED),
     }
+
+
+def may_see_full_profile(principal: Principal, credit_code: str) -> bool:
+    """Whether `principal` could see the full profile of `credit_code`, before its region is
+    known: a regulator might, an anonymous caller or another enterprise never."""
+    return principal.role is Role.REGULATOR or principal.can_act_for_enterprise(credit_code)
 
 
 def sees_full_profile(principal: Principal, credit_code: str, region_code: str) -> bool:

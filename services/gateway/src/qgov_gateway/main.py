@@ -4,6 +4,8 @@ webhook dispatcher."""
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 from fastapi import FastAPI
 
@@ -14,6 +16,7 @@ from qgov_gateway import (
     handlers,
     identity_api,
     platform_docs,
+    profile_documents,
     routing,
     webhooks,
     webhooks_api,
@@ -28,6 +31,7 @@ from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.settings import Environment
 
 READ_MODEL_GROUP = "gateway.read-model"
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
@@ -45,6 +49,7 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
                 await accounts.seed_demo_regulator(session, now, secret)
             await session.commit()
         runtime.spawn("upstreams", lambda: _close_when_stopped(runtime, deps.upstreams))
+        runtime.spawn("profile-documents", lambda: _rebuild_stale_documents(runtime))
         if settings.run_webhook_dispatcher:
             runtime.spawn("webhooks", lambda: _dispatch_webhooks(runtime, deps))
 
@@ -61,7 +66,11 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
             routing.router,
         ],
         subscriptions=[
-            Subscription(READ_MODEL_GROUP, handlers.take_in, pattern=handlers.ALL_SERVICE_TOPICS),
+            Subscription(
+                READ_MODEL_GROUP,
+                batch_handler=handlers.take_in,
+                pattern=handlers.ALL_SERVICE_TOPICS,
+            ),
         ],
         media_types={
             "": ("application/json",),
@@ -101,6 +110,12 @@ async def _dispatch_webhooks(runtime: Runtime, deps: GatewayDependencies) -> Non
     async with httpx.AsyncClient(timeout=timing.timeout_s) as client:
         dispatcher = WebhookDispatcher(runtime.session_factory, client, timing, deps.clock)
         await dispatcher.run(runtime.stop)
+
+
+async def _rebuild_stale_documents(runtime: Runtime) -> None:
+    rebuilt = await profile_documents.rebuild_stale(runtime.unit_of_work)
+    if rebuilt:
+        log.info("rebuilt %d stale profile documents", rebuilt)
 
 
 async def _close_when_stopped(runtime: Runtime, upstreams: routing.Upstreams) -> None:

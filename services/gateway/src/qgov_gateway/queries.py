@@ -5,14 +5,18 @@ regulators' webhook subscriptions with their deliveries."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
+from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, and_, func, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from qgov_gateway import domain
+from qgov_gateway import domain, profile_documents
 from qgov_gateway.feed import FeedFilter, widest_scopes
 from qgov_gateway.models import (
     CreditChange,
@@ -22,14 +26,13 @@ from qgov_gateway.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from qgov_gateway.schemas import FeedItem
+from qgov_gateway.schemas import FeedItem, SourceFreshness
 from qgov_shared.auth import Principal
 from qgov_shared.db import SessionFactory
 from qgov_shared.errors import NotFound
 from qgov_shared.http.pagination import PageRequest, keyset_page
 from qgov_shared.region_scope import in_regions, in_regions_or_everywhere
 
-HISTORY_SHOWN = 20
 FALLS_SHOWN = 10
 FALL_WINDOW = timedelta(days=30)
 FEED_STREAM_BATCH = 500
@@ -55,67 +58,52 @@ def _is_overdue() -> ColumnElement[bool]:
     )
 
 
-async def profile(session: AsyncSession, credit_code: str, principal: Principal) -> dict[str, Any]:
-    # Core rows, not ORM objects: this is the platform's hottest read, and nothing is changed.
-    query = select(EnterpriseProfile.__table__).where(EnterpriseProfile.credit_code == credit_code)
-    enterprise = (await session.execute(query)).first()
-    if enterprise is None:
+# Both documents only when the caller may see the full one; the sources' freshness as it is now.
+_FRESHNESS_NOW = """ARRAY(SELECT source FROM source_watermarks ORDER BY source) AS sources,
+    ARRAY(SELECT last_event_time FROM source_watermarks ORDER BY source) AS source_times"""
+_PUBLIC_PROFILE = f"""
+SELECT region_code, public_view::text AS public_view, NULL AS full_view, {_FRESHNESS_NOW}
+FROM profile_documents WHERE credit_code = $1"""
+_EITHER_PROFILE = f"""
+SELECT region_code, public_view::text AS public_view, full_view::text AS full_view,
+    {_FRESHNESS_NOW}
+FROM profile_documents WHERE credit_code = $1"""
+_FRESHNESS = f"SELECT {_FRESHNESS_NOW}"
+_FRESHNESS_JSON = TypeAdapter(list[SourceFreshness])
+
+
+@contextlib.asynccontextmanager
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+    """A connection of the engine's pool, to asyncpg itself, for the hottest reads: each
+    statement on it is a transaction of its own."""
+    async with engine.connect() as connection:
+        yield (await connection.get_raw_connection()).driver_connection
+
+
+async def profile(connection: asyncpg.Connection, credit_code: str, principal: Principal) -> bytes:
+    """The profile `principal` may see, as the body of the answer: its stored document, with
+    the sources' freshness added as it stands."""
+    may_see_full = domain.may_see_full_profile(principal, credit_code)
+    query = _EITHER_PROFILE if may_see_full else _PUBLIC_PROFILE
+    row = await connection.fetchrow(query, credit_code) or await _unstored(connection, credit_code)
+    full = may_see_full and domain.sees_full_profile(principal, credit_code, row["region_code"])
+    freshness = [
+        SourceFreshness(source=source, last_event_time=time)
+        for source, time in zip(row["sources"], row["source_times"], strict=True)
+    ]
+    document = row["full_view" if full else "public_view"]
+    return b"".join(
+        (document[:-1].encode(), b', "sources": ', _FRESHNESS_JSON.dump_json(freshness), b"}")
+    )
+
+
+async def _unstored(connection: asyncpg.Connection, credit_code: str) -> Mapping[str, Any]:
+    """A profile whose documents are not stored yet (from before they were, until
+    `profile_documents.rebuild_stale` has run): its documents built as they would be."""
+    built = (await profile_documents.build(connection, [credit_code])).get(credit_code)
+    if built is None:
         raise EnterpriseNotFound()
-    full = domain.sees_full_profile(principal, credit_code, enterprise.region_code)
-    return {
-        "credit_code": enterprise.credit_code,
-        "name": enterprise.name,
-        "region_code": enterprise.region_code,
-        "credit": {
-            "grade": enterprise.grade,
-            "score": enterprise.score,
-            "listed": enterprise.listing is not None,
-            "listing": enterprise.listing,
-            "reasons": domain.shown_reasons(enterprise.reasons, full=full),
-            "rule_version": enterprise.rule_version,
-            "graded_at": enterprise.graded_at,
-            "history": await _grade_history(session, credit_code),
-        },
-        "complaints": domain.complaint_statistics(
-            await _submission_counts(session, SubmissionView.credit_code == credit_code),
-            full=full,
-        ),
-        # Filled from the brands, standards and traceability services' events once they publish.
-        "awards": [],
-        "standards": [],
-        "recalls": [],
-        "certificates": [],
-        "as_of": enterprise.updated_at,
-        "sources": await _sources(session),
-    }
-
-
-async def _grade_history(session: AsyncSession, credit_code: str) -> list[dict[str, Any]]:
-    query = (
-        select(
-            CreditChange.previous_grade,
-            CreditChange.grade,
-            CreditChange.previous_score,
-            CreditChange.score,
-            CreditChange.changed_at,
-        )
-        .where(CreditChange.credit_code == credit_code)
-        .order_by(CreditChange.cursor.desc())
-        .limit(HISTORY_SHOWN)
-    )
-    return [dict(row._mapping) for row in await session.execute(query)]
-
-
-async def _submission_counts(
-    session: AsyncSession, *conditions: ColumnElement[bool]
-) -> list[domain.SubmissionCount]:
-    overdue = _is_overdue().label("overdue")
-    query = (
-        select(SubmissionView.kind, SubmissionView.status, overdue, func.count())
-        .where(*conditions)
-        .group_by(SubmissionView.kind, SubmissionView.status, overdue)
-    )
-    return [domain.SubmissionCount(*row) for row in await session.execute(query)]
+    return {**dataclasses.asdict(built), **await connection.fetchrow(_FRESHNESS)}
 
 
 async def _sources(session: AsyncSession) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qgov_gateway.contracts import Grade, Reason
+from qgov_gateway.projections.credit import Grade, Reason
 
 
 class SourceStatus(BaseModel):
@@ -63,7 +63,10 @@ class ComplaintStatistics(BaseModel):
     overdue: int | None = Field(None, description="past a legal deadline and still open")
 
 
-class Profile(BaseModel):
+class ProfileDocument(BaseModel):
+    """An enterprise's profile as the read model stores it, one for the public and one in full
+    (`profile_documents`): the profile but for `sources`, which every read adds as it stands."""
+
     credit_code: str
     name: str
     region_code: str
@@ -74,6 +77,9 @@ class Profile(BaseModel):
     recalls: list[dict[str, Any]]
     certificates: list[dict[str, Any]]
     as_of: datetime = Field(description="the time of the newest event about this enterprise")
+
+
+class Profile(ProfileDocument):
     sources: list[SourceFreshness] = Field(
         description="how fresh each source's part of the view is"
     )
