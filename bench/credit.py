@@ -7,7 +7,7 @@ Starts PostgreSQL and the broker once (or uses QGOV_DATABASE_URL / QGOV_KAFKA_BO
 then, in every run, on a fresh credit database:
 
     (a) seeding (setup, untimed in the table): E enterprises and R credit records COPYed in
-    (b) rebuild: grading.rebuild in one UnitOfWork         vs  raw asyncpg read + domain.assess
+    (b) rebuild: grading.rebuild, a chunk of files a commit vs  raw asyncpg read + domain.assess
     (c) intake: the real EventConsumer (credit.intake)      vs  (d) raw aiokafka group getmany
         applying N qgov.complaints.complaint.closed.v1          of the same N messages
 
@@ -53,11 +53,12 @@ from bench.common import (
 )
 from qgov_credit import SERVICE, domain
 from qgov_credit.handlers import CHINA, Context, grading
-from qgov_credit.handlers.intake import take_in
+from qgov_credit.handlers.intake import take_in_all
 from qgov_credit.main import DOMAIN_TOPICS, INTAKE_GROUP, CreditSettings
 from qgov_credit.models import Enterprise, Listing
 from qgov_credit.policy import CreditPolicy, load_policy
 from qgov_shared.app import Runtime
+from qgov_shared.clock import system_clock
 from qgov_shared.consumer import Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
 from qgov_shared.envelope import CONTENT_TYPE, CloudEvent, new_event
@@ -351,13 +352,13 @@ async def raw_assess(dsn: str, policy: CreditPolicy, at: datetime) -> dict[str, 
 
 
 async def rebuild(runtime: Runtime, policy: CreditPolicy, limit_s: float) -> dict[str, Any]:
-    """grading.rebuild in one unit of work, committed, as POST /api/v1/credit/rebuild does."""
+    """grading.rebuild as POST /api/v1/credit/rebuild runs it: a chunk of files per unit of
+    work, each committed."""
     started, cpu = now(), time.process_time()
     try:
         async with asyncio.timeout(limit_s):
-            async with runtime.unit_of_work() as uow:
-                report = await grading.rebuild(uow, Context(policy=policy, now=datetime.now(UTC)))
-                await uow.commit()
+            ctx = Context(policy=policy, now=datetime.now(UTC))
+            report = await grading.rebuild(runtime.unit_of_work, ctx)
     except TimeoutError:
         nan = float("nan")
         return {"rebuild_s": nan, "rebuild_rate": nan, "rebuild_cpu": nan, "rebuild_report": None}
@@ -441,10 +442,10 @@ async def intake(runtime: Runtime, policy: CreditPolicy, expected: int) -> dict[
     """(c) the credit.intake group as the app subscribes it (pattern, handler, settings), from a
     cold group: events applied per second from the first applied to the last."""
 
-    async def take_in_now(event: CloudEvent, uow) -> None:  # what create_app subscribes
-        await take_in(event, uow, Context(policy=policy, now=datetime.now(UTC)))
+    async def take_in_now(events: list[CloudEvent], uow) -> None:  # what create_app subscribes
+        await take_in_all(events, uow, Context(policy=policy, now=datetime.now(UTC)))
 
-    subscription = Subscription(INTAKE_GROUP, take_in_now, pattern=DOMAIN_TOPICS)
+    subscription = Subscription(INTAKE_GROUP, batch_handler=take_in_now, pattern=DOMAIN_TOPICS)
     consumer = runtime.event_consumer(subscription)
     stop = asyncio.Event()
     task = asyncio.create_task(consumer.run(stop))
@@ -531,7 +532,10 @@ async def measure(
     dsn = dsn.render_as_string(hide_password=False)
     engine = create_engine(settings)
     runtime = Runtime(
-        settings=settings, engine=engine, session_factory=create_session_factory(engine)
+        settings=settings,
+        clock=system_clock,
+        engine=engine,
+        session_factory=create_session_factory(engine),
     )
     try:
         at = datetime.now(UTC)

@@ -23,7 +23,7 @@ from qgov_credit.schemas import (
     RepairDecision,
     RepairView,
 )
-from qgov_shared.app import SessionDep, UnitOfWorkDep
+from qgov_shared.app import RuntimeDep, SessionDep, UnitOfWorkDep
 from qgov_shared.auth import Principal, Role, require_roles
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep
@@ -207,8 +207,7 @@ async def decide_repair(
 
 
 @router.post("/rebuild", response_model=RebuildReport)
-async def rebuild(principal: Admin, ctx: ContextDep, uow: UnitOfWorkDep):
-    """Assess every enterprise from its records alone; `differing` counts files that moved."""
-    return await execute(
-        uow, None, lambda uow: grading.rebuild(uow, ctx), lambda report: RebuildReport(**report)
-    )
+async def rebuild(principal: Admin, ctx: ContextDep, runtime: RuntimeDep) -> RebuildReport:
+    """Assess every enterprise from its records alone; `differing` counts files that moved.
+    It commits a chunk of files at a time: if it fails part way, run it again."""
+    return RebuildReport(**await grading.rebuild(runtime.unit_of_work, ctx))

@@ -57,6 +57,20 @@ class Assessment:
     reasons: tuple[Reason, ...]
     next_change_on: date | None  # when a record starts or stops counting
 
+    @property
+    def standing(self) -> Standing:
+        return Standing(sum(reason.points for reason in self.reasons), self.next_change_on)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What an assessment adds up to, and until when: the points of its live records and the
+    next day one of its records starts or stops counting. Enough to take in one more record
+    without assessing all of them again (`extend`)."""
+
+    points: int
+    next_change_on: date | None
+
 
 def counts_until(record: Record, policy: CreditPolicy) -> date:
     """The first day the record no longer counts."""
@@ -74,28 +88,71 @@ def points_of(kind: str, severity: str, policy: CreditPolicy) -> int:
     return rule.points[severity]
 
 
+def reason_for(record: Record, policy: CreditPolicy) -> Reason:
+    """What a live record does to the score, and for how long."""
+    points = points_of(record.kind, record.severity, policy)
+    until = counts_until(record, policy)
+    return Reason(record.id, record.kind, record.severity, points, record.effective_on, until)
+
+
 def assess(
     records: Iterable[Record], today: date, policy: CreditPolicy, *, listed: bool = False
 ) -> Assessment:
     records = list(records)
     live = [r for r in records if r.effective_on <= today < counts_until(r, policy)]
     reasons = tuple(
-        Reason(
-            r.id,
-            r.kind,
-            r.severity,
-            points_of(r.kind, r.severity, policy),
-            r.effective_on,
-            counts_until(r, policy),
-        )
-        for r in sorted(live, key=lambda r: (r.effective_on, r.id))
+        reason_for(r, policy) for r in sorted(live, key=lambda r: (r.effective_on, r.id))
     )
-    raw = policy.base_score + sum(reason.points for reason in reasons)
-    score = max(policy.min_score, min(policy.max_score, raw))
-    upcoming = [counts_until(r, policy) for r in live]
+    upcoming = [reason.counts_until for reason in reasons]
     upcoming += [r.effective_on for r in records if r.effective_on > today]
-    grade = LISTED_GRADE if listed else grade_for(score, policy)
+    score = score_for(sum(reason.points for reason in reasons), policy)
+    grade = grade_of(score, policy, listed=listed)
     return Assessment(score, grade, policy.version, reasons, min(upcoming, default=None))
+
+
+def is_current(
+    assessed_on: date,
+    next_change_on: date | None,
+    rule_version: str,
+    today: date,
+    policy: CreditPolicy,
+) -> bool:
+    """Whether an assessment made on `assessed_on` still holds today: made under this policy,
+    not later than today, and no record behind it has started or stopped counting since."""
+    return (
+        rule_version == policy.version
+        and assessed_on <= today
+        and (next_change_on is None or next_change_on > today)
+    )
+
+
+def extend(
+    standing: Standing, new: Record, today: date, policy: CreditPolicy
+) -> tuple[Standing, Reason | None]:
+    """A current assessment's standing (`is_current`) with one more record, and the record's
+    reason if it counts today: the same as assessing all the records again, since none of
+    the others starts or stops counting before tomorrow."""
+    until = counts_until(new, policy)
+    if new.effective_on > today:
+        return Standing(standing.points, _earliest(standing.next_change_on, new.effective_on)), None
+    if today >= until:
+        return standing, None
+    reason = reason_for(new, policy)
+    upcoming = _earliest(standing.next_change_on, until)
+    return Standing(standing.points + reason.points, upcoming), reason
+
+
+def score_for(points: int, policy: CreditPolicy) -> int:
+    """The base score plus the live records' points, kept within the policy's bounds."""
+    return max(policy.min_score, min(policy.max_score, policy.base_score + points))
+
+
+def grade_of(score: int, policy: CreditPolicy, *, listed: bool) -> str:
+    return LISTED_GRADE if listed else grade_for(score, policy)
+
+
+def _earliest(day: date | None, other: date) -> date:
+    return other if day is None else min(day, other)
 
 
 def grade_for(score: int, policy: CreditPolicy) -> str:

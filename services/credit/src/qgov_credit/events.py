@@ -3,13 +3,15 @@ code: one model per event type, from which both the CloudEvent and its schema ar
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, ClassVar, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from qgov_credit import domain
 from qgov_credit.domain import Assessment
 from qgov_credit.policy import CreditPolicy, Grade
+from qgov_shared.envelope import CloudEvent
 from qgov_shared.events import CreditCode, EventData, RegionCode
 
 Score = Annotated[int, Field(ge=0, le=100)]
@@ -37,21 +39,29 @@ class Reason(BaseModel):
     )
 
     @classmethod
-    def all_of(cls, assessment: Assessment, policy: CreditPolicy) -> tuple[Reason, ...]:
-        """The assessment's reasons; `public` tells readers outside the regulator and the
-        enterprise which of them they may show."""
-        return tuple(
-            cls(
-                record_id=reason.record_id,
-                kind=reason.kind,
-                severity=reason.severity,
-                points=reason.points,
-                effective_on=reason.effective_on,
-                counts_until=reason.counts_until,
-                public=policy.kinds[reason.kind].public,
-            )
-            for reason in assessment.reasons
+    def of(cls, reason: domain.Reason, policy: CreditPolicy) -> Reason:
+        """The published form of a domain reason; `public` tells readers outside the
+        regulator and the enterprise whether they may show it."""
+        return cls(
+            record_id=reason.record_id,
+            kind=reason.kind,
+            severity=reason.severity,
+            points=reason.points,
+            effective_on=reason.effective_on,
+            counts_until=reason.counts_until,
+            public=policy.kinds[reason.kind].public,
         )
+
+    @classmethod
+    def all_of(cls, assessment: Assessment, policy: CreditPolicy) -> tuple[Reason, ...]:
+        """The assessment's reasons, in its order."""
+        return tuple(cls.of(reason, policy) for reason in assessment.reasons)
+
+
+def published(reason: domain.Reason, policy: CreditPolicy) -> dict[str, Any]:
+    """A reason as events and the file's history carry it (JSON values), validated as a
+    `Reason` on the way."""
+    return Reason.of(reason, policy).model_dump(mode="json")
 
 
 class EnterpriseFact(EventData):
@@ -77,6 +87,16 @@ class GradeChanged(EnterpriseFact):
     )
     assessed_on: date
     reasons: tuple[Reason, ...]
+
+    def announce(
+        self, reasons: list[dict[str, Any]], *, subject: str, time: datetime
+    ) -> CloudEvent:
+        """This change's event, carrying `reasons` already in published form (`published`):
+        each was validated once, when its record was assessed, instead of once for every
+        change it explains (a file's ~40 reasons, per change, were most of an intake's
+        work). The rest of the change is validated here, as `event` does."""
+        event = self.event(subject=subject, time=time)
+        return event.model_copy(update={"data": {**event.data, "reasons": reasons}})
 
 
 class EnterpriseListed(EnterpriseFact):

@@ -30,8 +30,8 @@ def create_app(
     settings = settings or CreditSettings()
     deps = CreditDependencies(settings=settings, clock=clock, policy=policy or load_policy())
 
-    async def take_in(event: CloudEvent, uow: UnitOfWork) -> None:
-        await intake.take_in(event, uow, deps.context())
+    async def take_in(events: list[CloudEvent], uow: UnitOfWork) -> None:
+        await intake.take_in_all(events, uow, deps.context())
 
     async def start_regrading(app: FastAPI) -> None:
         runtime: Runtime = app.state.runtime
@@ -43,7 +43,7 @@ def create_app(
         description="Each enterprise's quality credit file: records from every service and "
         "from regulators, an explainable score and grade A-D.",
         routers=[api.router],
-        subscriptions=[Subscription(INTAKE_GROUP, take_in, pattern=DOMAIN_TOPICS)],
+        subscriptions=[Subscription(INTAKE_GROUP, batch_handler=take_in, pattern=DOMAIN_TOPICS)],
         on_startup=start_regrading,
     )
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, String
 from sqlmodel import Field, SQLModel
 
 
@@ -26,6 +25,21 @@ class Enterprise(SQLModel, table=True):
     next_change_on: date | None = Field(default=None, index=True)
     listed: bool = Field(default=False, index=True)
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class FileReasons(SQLModel, table=True):
+    """The reasons behind each file's stored assessment (its live records, as `grade.changed`
+    publishes them), written with the assessment every time it is: what lets a new record
+    extend the assessment instead of re-reading the whole file. A file without one (opened
+    before these existed) is assessed from its records the next time it changes."""
+
+    __tablename__ = "file_reasons"
+
+    credit_code: str = Field(
+        sa_column=Column(String(18), ForeignKey("enterprises.credit_code"), primary_key=True)
+    )
+    # json, not jsonb: stored and read whole, never queried into, and its text kept as written.
+    reasons: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class CreditRecord(SQLModel, table=True):
@@ -61,7 +75,7 @@ class GradeChange(SQLModel, table=True):
     grade: str = Field(max_length=1)
     rule_version: str = Field(max_length=20)
     cause: str = Field(max_length=200)
-    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONB))
+    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
 
 
 class IntakeEntry(SQLModel, table=True):

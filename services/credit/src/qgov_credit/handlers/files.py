@@ -3,19 +3,37 @@ record, from a regulator or an event, may list the enterprise and regrades it.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from qgov_credit import domain
-from qgov_credit.domain import EnterpriseNotFound, RuleViolation
+from qgov_credit.domain import EnterpriseNotFound, Record, RuleViolation
 from qgov_credit.handlers import Context
-from qgov_credit.handlers.grading import regrade_file
-from qgov_credit.handlers.listing import list_if_called_for
-from qgov_credit.models import CreditRecord, Enterprise
-from qgov_credit.queries import records_of
+from qgov_credit.handlers.grading import Taken, take_records
+from qgov_credit.models import CreditRecord, Enterprise, FileReasons
 from qgov_shared.auth import Principal
 from qgov_shared.envelope import CloudEvent
+from qgov_shared.sql import FastInsert
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import parse_credit_code
+
+_NAMES = """
+SELECT credit_code, name FROM enterprises WHERE credit_code = ANY($1::varchar[])
+ORDER BY credit_code FOR UPDATE
+"""
+_RENAME = """
+UPDATE enterprises AS e SET name = v.name
+FROM unnest($1::varchar[], $2::varchar[]) AS v (credit_code, name)
+WHERE e.credit_code = v.credit_code
+"""
+# Ids drawn in one go, so a chunk's records get them in the order they came in.
+_RECORD_IDS = """
+SELECT nextval(pg_get_serial_sequence('credit_records', 'id')) FROM generate_series(1, $1)
+"""
+_NEW_FILE = FastInsert(Enterprise.__table__)
+_NEW_REASONS = FastInsert(FileReasons.__table__)
+_NEW_RECORD = FastInsert(CreditRecord.__table__)
 
 
 async def enter_record(
@@ -35,17 +53,12 @@ async def enter_record(
     enterprise = await ensure_enterprise(code, code, None, uow, ctx)
     if not principal.covers_region(enterprise.region_code):
         raise EnterpriseNotFound(code)
-    record = new_record(
-        code,
-        kind,
-        severity,
-        occurred_on,
-        ctx,
-        note=note,
-        entered_by=f"{principal.role}:{principal.subject}",
-    )
-    await add_record(record, uow, ctx, cause="record")
-    return record
+    entered_by = f"{principal.role}:{principal.subject}"
+    row = record_row(code, kind, severity, occurred_on, ctx, note=note, entered_by=entered_by)
+    await store_records([row], uow)
+    record = Record(row["id"], kind, severity, occurred_on)
+    await take_records([Taken(code, record, cause=f"record:{record.id}")], uow, ctx)
+    return CreditRecord(**row)
 
 
 async def register_enterprise(
@@ -72,29 +85,54 @@ async def register_enterprise(
 async def ensure_enterprise(
     code: str, name: str, region_code: str | None, uow: UnitOfWork, ctx: Context
 ) -> Enterprise:
-    """The enterprise's file, opened (graded on no records) the first time it is named."""
-    enterprise = await uow.session.get(Enterprise, code, with_for_update=True)
-    if enterprise is not None:
-        if enterprise.name == code and name != code:  # opened before anyone named it
-            enterprise.name = name
-        return enterprise
+    """The enterprise's file, locked; opened the first time it is named (`open_files`)."""
+    await open_files([(code, name, region_code)], uow, ctx)
+    return await uow.session.get(Enterprise, code, populate_existing=True)
+
+
+async def open_files(
+    named: Sequence[tuple[str, str, str | None]], uow: UnitOfWork, ctx: Context
+) -> None:
+    """Lock the file of each enterprise `named` (credit code, name, region or None), in that
+    order: a file is opened, graded on no records, the first time its enterprise is named,
+    and takes a name when it was opened under its bare code. The region comes from the code
+    (positions 3-8) unless given: where a complaint arose is not where the enterprise is
+    registered."""
+    connection = await uow.connection()
+    stored = dict(await connection.fetch(_NAMES, sorted({code for code, _, _ in named})))
+    names, opened = dict(stored), {}
+    for code, name, region in named:
+        if code not in names:
+            names[code], opened[code] = name, region or parse_credit_code(code).region_code
+        elif names[code] == code and name != code:  # opened before anyone named it
+            names[code] = name
     fresh = domain.assess([], ctx.today, ctx.policy)
-    enterprise = Enterprise(
-        credit_code=code,
-        name=name,
-        region_code=region_code or parse_credit_code(code).region_code,
-        score=fresh.score,
-        grade=fresh.grade,
-        rule_version=fresh.rule_version,
-        assessed_on=ctx.today,
-        created_at=ctx.now,
+    await _NEW_FILE.many(
+        connection,
+        [
+            {
+                "credit_code": code,
+                "name": names[code],
+                "region_code": region,
+                "industry": None,
+                "score": fresh.score,
+                "grade": fresh.grade,
+                "rule_version": fresh.rule_version,
+                "assessed_on": ctx.today,
+                "next_change_on": fresh.next_change_on,
+                "listed": False,
+                "created_at": ctx.now,
+            }
+            for code, region in opened.items()
+        ],
     )
-    uow.session.add(enterprise)
-    await uow.session.flush()
-    return enterprise
+    await _NEW_REASONS.many(connection, [{"credit_code": c, "reasons": []} for c in opened])
+    renamed = [code for code, name in stored.items() if names[code] != name]
+    if renamed:
+        await connection.execute(_RENAME, renamed, [names[code] for code in renamed])
 
 
-def new_record(
+def record_row(
     code: str,
     kind: str,
     severity: str,
@@ -104,27 +142,26 @@ def new_record(
     source_event: CloudEvent | None = None,
     note: str | None = None,
     entered_by: str | None = None,
-) -> CreditRecord:
-    return CreditRecord(
-        credit_code=code,
-        kind=kind,
-        severity=severity,
-        effective_on=effective_on,
-        public=ctx.policy.kinds[kind].public,
-        note=note,
-        source_event_id=source_event.id if source_event else None,
-        source_event_type=source_event.type if source_event else None,
-        entered_by=entered_by,
-        created_at=ctx.now,
-    )
+) -> dict[str, Any]:
+    """A new record's row, tied to the event or the regulator it came from."""
+    return {
+        "credit_code": code,
+        "kind": kind,
+        "severity": severity,
+        "effective_on": effective_on,
+        "public": ctx.policy.kinds[kind].public,
+        "note": note,
+        "source_event_id": source_event.id if source_event else None,
+        "source_event_type": source_event.type if source_event else None,
+        "entered_by": entered_by,
+        "created_at": ctx.now,
+    }
 
 
-async def add_record(record: CreditRecord, uow: UnitOfWork, ctx: Context, cause: str) -> None:
-    """Store a new record, list the enterprise if the record calls for it, and regrade."""
-    uow.session.add(record)
-    await uow.session.flush()
-    cause = f"record:{record.id}" if cause == "record" else cause
-    enterprise = await uow.session.get(Enterprise, record.credit_code, with_for_update=True)
-    records = await records_of(uow.session, record.credit_code)
-    await list_if_called_for(enterprise, record, records, uow, ctx)
-    await regrade_file(enterprise, records, uow, ctx, cause)
+async def store_records(rows: list[dict[str, Any]], uow: UnitOfWork) -> None:
+    """Insert records (into files already open), giving each row its `id` in their order."""
+    connection = await uow.connection()
+    ids = sorted(id for (id,) in await connection.fetch(_RECORD_IDS, len(rows)))
+    for row, id in zip(rows, ids, strict=True):
+        row["id"] = id
+    await _NEW_RECORD.many(connection, rows)

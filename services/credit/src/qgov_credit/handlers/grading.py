@@ -1,91 +1,157 @@
-"""Each enterprise's assessment kept current: regraded on its live records when a record comes
-in, when records start or stop counting with the calendar, and on a rebuild; every change of
-score or grade published and kept in the file's history."""
+"""Each enterprise's assessment kept current: extended when a record comes in, made again from
+the records when records start or stop counting with the calendar, on a repair and on a
+rebuild; every change of score or grade published and kept in the file's history.
+
+Work comes in chunks (a chunk of intake events, a page of a rebuild): the chunk's files are
+read once, changed in memory, and stored once (`assessments`). A record extends a stored
+assessment that still holds (`domain.extend`), which gives what assessing all the file's
+records again would; only a file whose assessment no longer holds is assessed from its records,
+once per chunk, before its new records extend it.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from qgov_credit import domain
-from qgov_credit.domain import Assessment, Record
-from qgov_credit.events import GradeChanged, Reason
-from qgov_credit.handlers import Context
-from qgov_credit.models import Enterprise, GradeChange
-from qgov_credit.queries import records_of
+from qgov_credit.domain import Record
+from qgov_credit.events import GradeChanged, published
+from qgov_credit.handlers import Context, assessments
+from qgov_credit.handlers.assessments import File
+from qgov_credit.handlers.listing import last_delistings, list_if_called_for
 from qgov_shared.uow import UnitOfWork
 
+REBUILD_CHUNK = 500
+"""Files a rebuild assesses, and holds locked, per transaction."""
 
-async def regrade(code: str, uow: UnitOfWork, ctx: Context, cause: str) -> Assessment:
-    """Assess the enterprise on its live records; record and announce any change."""
-    # Flush first: a locking read re-reads the row and would drop unflushed changes (a listing).
+
+@dataclass(frozen=True)
+class Taken:
+    """A record just stored in an enterprise's file, and what prompted it (the `cause` its
+    regrade announces)."""
+
+    credit_code: str
+    record: Record
+    cause: str
+
+
+async def take_records(taken: list[Taken], uow: UnitOfWork, ctx: Context) -> None:
+    """List and regrade the files of records just stored, record by record in their order,
+    with the effect of taking each alone: its listing check sees the records up to it, its
+    regrade is announced against the grade the one before left."""
+    connection = await uow.connection()
+    files = await assessments.files(connection, (t.credit_code for t in taken))
+    repeats = {t.credit_code for t in taken if t.record.kind == ctx.policy.listing.repeated_kind}
+    stale = {code for code, file in files.items() if not file.holds(ctx)}
+    records = await assessments.records_of(connection, sorted(stale | repeats))
+    delistings = await last_delistings(connection, sorted(repeats)) if repeats else {}
+    new = {t.record.id for t in taken}
+    for code in stale:  # as they stood before this chunk's records
+        before = [r for r in records.get(code, ()) if r.id not in new]
+        files[code].restate(domain.assess(before, ctx.today, ctx.policy), ctx)
+    for item in taken:
+        file = files[item.credit_code]
+        # Only a repeat looks back, at the records up to it; those were read for it above.
+        looked_back = repeats and item.credit_code in repeats
+        so_far = (
+            [r for r in records[item.credit_code] if r.id <= item.record.id] if looked_back else []
+        )
+        last_delisted_on = delistings.get(item.credit_code)
+        await list_if_called_for(file, item.record, so_far, last_delisted_on, uow, ctx)
+        _extend(file, item, uow, ctx)
+    await assessments.store(connection, files.values(), ctx)
+
+
+async def regrade(code: str, uow: UnitOfWork, ctx: Context, cause: str) -> None:
+    """Assess the enterprise on its records again; record and announce any change."""
+    # The ORM's pending changes (a delisting) first: the read below goes around the session.
     await uow.session.flush()
-    enterprise = await uow.session.get(Enterprise, code, with_for_update=True)
-    records = await records_of(uow.session, code)
-    return await regrade_file(enterprise, records, uow, ctx, cause)
-
-
-async def regrade_file(
-    enterprise: Enterprise, records: list[Record], uow: UnitOfWork, ctx: Context, cause: str
-) -> Assessment:
-    """Regrade an enterprise whose row the caller has locked, on the records given."""
-    assessment = domain.assess(records, ctx.today, ctx.policy, listed=enterprise.listed)
-    if (assessment.score, assessment.grade) != (enterprise.score, enterprise.grade):
-        _announce(enterprise, assessment, uow, ctx, cause)
-    enterprise.score, enterprise.grade = assessment.score, assessment.grade
-    enterprise.rule_version = assessment.rule_version
-    enterprise.assessed_on, enterprise.next_change_on = ctx.today, assessment.next_change_on
-    return assessment
+    connection = await uow.connection()
+    await _regrade(await assessments.files(connection, [code]), uow, ctx, cause)
 
 
 async def regrade_due(uow: UnitOfWork, ctx: Context, limit: int = 500) -> int:
     """Re-assess enterprises a record started or stopped counting for; how many."""
-    query = (
-        select(Enterprise.credit_code)
-        .where(Enterprise.next_change_on <= ctx.today)
-        .order_by(Enterprise.next_change_on, Enterprise.credit_code)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    files = await assessments.files_due(await uow.connection(), ctx.today, limit)
+    await _regrade(files, uow, ctx, cause="records_expired_or_took_effect")
+    return len(files)
+
+
+async def rebuild(
+    unit_of_work: Callable[[], UnitOfWork], ctx: Context, *, chunk: int = REBUILD_CHUNK
+) -> dict[str, int]:
+    """Assess every enterprise from its records alone, `chunk` files per transaction in
+    credit-code order; how many files there were and how many moved. Each chunk commits on its
+    own, so intake waits for one chunk's locks at most; a rebuild cut short leaves the chunks
+    it committed rebuilt, and running it again finishes the job (what is rebuilt already does
+    not move)."""
+    enterprises = differing = 0
+    after = ""
+    while True:
+        async with unit_of_work() as uow:
+            files = await assessments.files_after(await uow.connection(), after, chunk)
+            differing += await _regrade(files, uow, ctx, cause="rebuild")
+            await uow.commit()
+        enterprises += len(files)
+        if len(files) < chunk:
+            return {"enterprises": enterprises, "differing": differing}
+        after = max(files)
+
+
+async def _regrade(files: dict[str, File], uow: UnitOfWork, ctx: Context, cause: str) -> int:
+    """Assess each file on all its records; store them; how many moved."""
+    connection = await uow.connection()
+    records = await assessments.records_of(connection, list(files))
+    moved = 0
+    for code, file in files.items():
+        assessment = domain.assess(records.get(code, ()), ctx.today, ctx.policy, listed=file.listed)
+        file.restate(assessment, ctx)
+        moved += _settle(file, assessment.score, assessment.grade, cause, uow, ctx)
+    await assessments.store(connection, files.values(), ctx)
+    return moved
+
+
+def _extend(file: File, taken: Taken, uow: UnitOfWork, ctx: Context) -> None:
+    """The file's assessment with one more record: its points, its reason if it counts."""
+    standing, reason = domain.extend(file.standing, taken.record, ctx.today, ctx.policy)
+    if reason is not None:
+        file.add_reason(published(reason, ctx.policy))
+    file.next_change_on = standing.next_change_on
+    score = domain.score_for(standing.points, ctx.policy)
+    _settle(
+        file, score, domain.grade_of(score, ctx.policy, listed=file.listed), taken.cause, uow, ctx
     )
-    codes = list(await uow.session.scalars(query))
-    for code in codes:
-        await regrade(code, uow, ctx, cause="records_expired_or_took_effect")
-    return len(codes)
 
 
-async def rebuild(uow: UnitOfWork, ctx: Context) -> dict[str, int]:
-    """Assess every enterprise from its records alone; how many files that moved."""
-    query = select(Enterprise).order_by(Enterprise.credit_code).with_for_update()
-    enterprises = list(await uow.session.scalars(query))
-    differing = 0
-    for enterprise in enterprises:
-        before = (enterprise.score, enterprise.grade)
-        records = await records_of(uow.session, enterprise.credit_code)
-        assessment = await regrade_file(enterprise, records, uow, ctx, cause="rebuild")
-        differing += (assessment.score, assessment.grade) != before
-    return {"enterprises": len(enterprises), "differing": differing}
+def _settle(file: File, score: int, grade: str, cause: str, uow: UnitOfWork, ctx: Context) -> bool:
+    """Give the file its new score and grade; announce them if they moved. Whether they did."""
+    moved = (score, grade) != (file.score, file.grade)
+    if moved:
+        _announce(file, score, grade, cause, uow, ctx)
+    file.score, file.grade = score, grade
+    file.assessed_on, file.rule_version = ctx.today, ctx.policy.version
+    return moved
 
 
 def _announce(
-    enterprise: Enterprise, assessment: Assessment, uow: UnitOfWork, ctx: Context, cause: str
+    file: File, score: int, grade: str, cause: str, uow: UnitOfWork, ctx: Context
 ) -> None:
     """Publish the change, and keep it in the file's history as the event tells it."""
     changed = GradeChanged(
-        credit_code=enterprise.credit_code,
-        region_code=enterprise.region_code,
-        previous_grade=enterprise.grade,
-        grade=assessment.grade,
-        previous_score=enterprise.score,
-        score=assessment.score,
-        rule_version=assessment.rule_version,
+        credit_code=file.credit_code,
+        region_code=file.region_code,
+        previous_grade=file.grade,
+        grade=grade,
+        previous_score=file.score,
+        score=score,
+        rule_version=ctx.policy.version,
         cause=cause,
         assessed_on=ctx.today,
-        reasons=Reason.all_of(assessment, ctx.policy),
+        reasons=(),
     )
-    uow.publish(changed.event(subject=enterprise.credit_code, time=ctx.now))
-    uow.session.add(
-        GradeChange(
-            **changed.model_dump(exclude={"region_code", "reasons"}),
-            reasons=changed.model_dump(mode="json")["reasons"],
-            changed_at=ctx.now,
-        )
+    reasons = list(file.reasons)  # as they are now; later records of the chunk add to the file's
+    uow.publish(changed.announce(reasons, subject=file.credit_code, time=ctx.now))
+    file.changes.append(
+        assessments.GradeChange(file.score, score, file.grade, grade, cause, file.reasons_text())
     )

@@ -1,40 +1,74 @@
 """Facts from other services, taken in by the `credit.intake` group: a record where the
-policy's intake rules name one, and a line in the intake log for every event either way."""
+policy's intake rules name one, and a line in the intake log for every event either way.
+
+The consumer hands over a chunk of events at a time; the chunk is applied with the effect of
+applying its events one by one, in order (the same records, listings, grades and published
+events), with one statement per table: one intake-log insert, one record insert, one locked
+read of the files concerned, one write of each back (`grading.take_records`).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from qgov_credit.domain import Record
 from qgov_credit.handlers import CHINA, Context
-from qgov_credit.handlers.files import add_record, ensure_enterprise, new_record
+from qgov_credit.handlers.files import open_files, record_row, store_records
+from qgov_credit.handlers.grading import Taken, take_records
 from qgov_credit.models import IntakeEntry
 from qgov_shared.envelope import CloudEvent
+from qgov_shared.sql import FastInsert
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import is_valid_credit_code, parse_credit_code
+
+_LOG = FastInsert(IntakeEntry.__table__)
 
 
 async def take_in(event: CloudEvent, uow: UnitOfWork, ctx: Context) -> None:
     """Apply one event from another service: a record if a rule says so, else a log line."""
-    rule = ctx.policy.intake_for(event.type, event.data)
-    valid = event.subject is not None and is_valid_credit_code(event.subject)
-    code = parse_credit_code(event.subject).value if valid else None  # as the API spells it
-    outcome = "recorded" if rule and code else "no_rule" if rule is None else "no_enterprise"
-    uow.session.add(
-        IntakeEntry(
-            event_id=event.id,
-            event_type=event.type,
-            credit_code=code,
-            outcome=outcome,
-            received_at=ctx.now,
+    await take_in_all([event], uow, ctx)
+
+
+async def take_in_all(events: list[CloudEvent], uow: UnitOfWork, ctx: Context) -> None:
+    """Apply a chunk of events from other services, in order."""
+    log, named, rows, causes = [], [], [], []
+    for event in events:
+        rule = ctx.policy.intake_for(event.type, event.data)
+        valid = event.subject is not None and is_valid_credit_code(event.subject)
+        code = parse_credit_code(event.subject).value if valid else None  # as the API spells it
+        outcome = "recorded" if rule and code else "no_rule" if rule is None else "no_enterprise"
+        log.append(
+            {
+                "event_id": event.id,
+                "event_type": event.type,
+                "credit_code": code,
+                "outcome": outcome,
+                "received_at": ctx.now,
+            }
         )
-    )
-    if outcome != "recorded":
+        if outcome != "recorded":
+            continue
+        name = event.data.get("respondent_name") or event.data.get("enterprise_name") or code
+        named.append((code, name, None))
+        occurred = event.data.get(rule.occurred_on) if rule.occurred_on else None
+        effective_on = (
+            date.fromisoformat(occurred) if occurred else event.time.astimezone(CHINA).date()
+        )
+        rows.append(
+            record_row(code, rule.kind, rule.severity, effective_on, ctx, source_event=event)
+        )
+        causes.append(f"event:{event.type}:{event.id}")
+    await _LOG.many(await uow.connection(), log)
+    if not rows:
         return
-    name = event.data.get("respondent_name") or event.data.get("enterprise_name") or code
-    # Where a complaint arose is not where the enterprise is registered: the region comes from
-    # the credit code (positions 3-8) until a regulator records another.
-    await ensure_enterprise(code, name, None, uow, ctx)
-    occurred = event.data.get(rule.occurred_on) if rule.occurred_on else None
-    effective_on = date.fromisoformat(occurred) if occurred else event.time.astimezone(CHINA).date()
-    record = new_record(code, rule.kind, rule.severity, effective_on, ctx, source_event=event)
-    await add_record(record, uow, ctx, cause=f"event:{event.type}:{event.id}")
+    await open_files(named, uow, ctx)
+    await store_records(rows, uow)
+    taken = [
+        Taken(
+            row["credit_code"],
+            Record(row["id"], row["kind"], row["severity"], row["effective_on"]),
+            cause,
+        )
+        for row, cause in zip(rows, causes, strict=True)
+    ]
+    await take_records(taken, uow, ctx)

@@ -3,54 +3,70 @@ an approved repair takes it off; both are announced, and the listing stays in th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+import asyncpg
 
 from qgov_credit import domain
 from qgov_credit.domain import Record
 from qgov_credit.events import EnterpriseDelisted, EnterpriseListed
 from qgov_credit.handlers import Context
-from qgov_credit.models import CreditRecord, Enterprise, Listing
+from qgov_credit.handlers.assessments import File
+from qgov_credit.models import Enterprise, Listing
+from qgov_shared.sql import FastInsert
 from qgov_shared.uow import UnitOfWork
+
+_NEW_LISTING = FastInsert(Listing.__table__)
+_LAST_DELISTINGS = """
+SELECT credit_code, max(delisted_on) FROM listings
+WHERE credit_code = ANY($1::varchar[]) AND delisted_on IS NOT NULL
+GROUP BY credit_code
+"""
 
 
 async def list_if_called_for(
-    enterprise: Enterprise,
-    record: CreditRecord,
-    records: list[Record],
+    file: File,
+    new: Record,
+    records: Sequence[Record],
+    last_delisted_on: date | None,
     uow: UnitOfWork,
     ctx: Context,
 ) -> None:
-    """List the enterprise if its new `record`, among all its `records`, calls for it."""
-    if enterprise.listed:
+    """List the enterprise if its `new` record calls for it. A repeat counts the file's
+    `records` up to the new one, since the enterprise was last delisted."""
+    if file.listed:
         return
-    new = Record(record.id, record.kind, record.severity, record.effective_on)
-    repeat = new.kind == ctx.policy.listing.repeated_kind  # only repeats look back
-    last = await _last_delisted_on(record.credit_code, uow) if repeat else None
-    reason = domain.listing_reason(new, records, ctx.today, ctx.policy, last)
+    reason = domain.listing_reason(new, records, ctx.today, ctx.policy, last_delisted_on)
     if reason is None:
         return
-    earliest = domain.earliest_delisting(record.effective_on, ctx.policy)
-    uow.session.add(
-        Listing(
-            credit_code=enterprise.credit_code,
-            listed_on=record.effective_on,
-            reason=reason,
-            trigger_record_id=record.id,
-            earliest_delisting_on=earliest,
-        )
+    earliest = domain.earliest_delisting(new.effective_on, ctx.policy)
+    await _NEW_LISTING.one(
+        await uow.connection(),
+        {
+            "credit_code": file.credit_code,
+            "listed_on": new.effective_on,
+            "reason": reason,
+            "trigger_record_id": new.id,
+            "earliest_delisting_on": earliest,
+            "delisted_on": None,
+        },
     )
-    enterprise.listed = True
+    file.listed = True
     listed = EnterpriseListed(
-        credit_code=enterprise.credit_code,
-        region_code=enterprise.region_code,
-        listed_on=record.effective_on,
+        credit_code=file.credit_code,
+        region_code=file.region_code,
+        listed_on=new.effective_on,
         reason=reason,
         earliest_delisting_on=earliest,
         joint_punishment=ctx.policy.listing.joint_punishment,
     )
-    uow.publish(listed.event(subject=enterprise.credit_code, time=ctx.now))
+    uow.publish(listed.event(subject=file.credit_code, time=ctx.now))
+
+
+async def last_delistings(connection: asyncpg.Connection, codes: Sequence[str]) -> dict[str, date]:
+    """When each of these enterprises last left the list, for those that ever did."""
+    return dict(await connection.fetch(_LAST_DELISTINGS, list(codes)))
 
 
 async def delist(listing_id: int, enterprise: Enterprise, uow: UnitOfWork, ctx: Context) -> None:
@@ -66,8 +82,3 @@ async def delist(listing_id: int, enterprise: Enterprise, uow: UnitOfWork, ctx: 
         reason="repair_approved",
     )
     uow.publish(delisted.event(subject=enterprise.credit_code, time=ctx.now))
-
-
-async def _last_delisted_on(code: str, uow: UnitOfWork) -> date | None:
-    query = select(func.max(Listing.delisted_on)).where(Listing.credit_code == code)
-    return await uow.session.scalar(query)

@@ -1,0 +1,218 @@
+"""Each file's stored assessment as a chunk of work sees it: read and locked for all of the
+chunk's enterprises at once, changed in memory, and written back with one statement per table.
+
+These run for every chunk the intake takes and every chunk of a rebuild, so they go to asyncpg
+directly, inside the unit of work's transaction (`uow.connection()`). Files are always locked
+in credit-code order, so two chunks that share enterprises cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import asyncpg
+import pydantic_core
+
+from qgov_credit import domain
+from qgov_credit.domain import Record
+from qgov_credit.events import published
+from qgov_credit.handlers import Context
+
+_FILE = """
+SELECT e.credit_code, e.region_code, e.score, e.grade, e.rule_version, e.assessed_on,
+    e.next_change_on, e.listed{reasons}
+FROM enterprises AS e{join}
+WHERE {where}
+ORDER BY {order}
+{limit}FOR UPDATE OF e{skip}
+"""
+_WITH_REASONS = {
+    "reasons": ", r.reasons::text AS reasons",
+    "join": " LEFT JOIN file_reasons AS r ON r.credit_code = e.credit_code",
+}
+_NO_REASONS = {"reasons": ", NULL AS reasons", "join": ""}
+_BY_CODE = _FILE.format(
+    **_WITH_REASONS,
+    where="e.credit_code = ANY($1::varchar[])",
+    order="e.credit_code",
+    limit="",
+    skip="",
+)
+# A rebuild and the periodic regrade assess from the records anyway: no stored reasons needed.
+_AFTER_CODE = _FILE.format(
+    **_NO_REASONS, where="e.credit_code > $1", order="e.credit_code", limit="LIMIT $2 ", skip=""
+)
+_DUE = _FILE.format(
+    **_NO_REASONS,
+    where="e.next_change_on <= $1",
+    order="e.next_change_on, e.credit_code",
+    limit="LIMIT $2 ",
+    skip=" SKIP LOCKED",
+)
+_RECORDS = """
+SELECT credit_code, id, kind, severity, effective_on FROM credit_records
+WHERE credit_code = ANY($1::varchar[])
+ORDER BY credit_code, id
+"""
+_STORE_FILES = """
+UPDATE enterprises AS e SET score = v.score, grade = v.grade, listed = v.listed,
+    next_change_on = v.next_change_on, rule_version = $6, assessed_on = $7
+FROM unnest($1::varchar[], $2::int[], $3::varchar[], $4::bool[], $5::date[])
+    AS v (credit_code, score, grade, listed, next_change_on)
+WHERE e.credit_code = v.credit_code
+"""
+_STORE_REASONS = """
+INSERT INTO file_reasons (credit_code, reasons)
+SELECT credit_code, reasons::json FROM unnest($1::varchar[], $2::text[]) AS v (credit_code, reasons)
+ON CONFLICT (credit_code) DO UPDATE SET reasons = excluded.reasons
+"""
+_STORE_HISTORY = """
+INSERT INTO grade_changes (credit_code, previous_score, score, previous_grade, grade, cause,
+    reasons, changed_at, assessed_on, rule_version)
+SELECT credit_code, previous_score, score, previous_grade, grade, cause, reasons::json, $8, $9, $10
+FROM unnest($1::varchar[], $2::int[], $3::int[], $4::varchar[], $5::varchar[], $6::varchar[],
+    $7::text[]) AS v (credit_code, previous_score, score, previous_grade, grade, cause, reasons)
+"""
+
+
+def reason_order(reason: dict[str, Any]) -> tuple[str, int]:
+    """A published reason's place in its file's list: by day (ISO dates sort as days do),
+    then record id, as `domain.assess` orders them."""
+    return reason["effective_on"], reason["record_id"]
+
+
+@dataclass
+class GradeChange:
+    """A row of the file's history, written when the chunk's files are stored."""
+
+    previous_score: int
+    score: int
+    previous_grade: str
+    grade: str
+    cause: str
+    reasons: str  # JSON text
+
+
+@dataclass
+class File:
+    """One enterprise's file header and stored assessment, as the chunk has changed it."""
+
+    credit_code: str
+    region_code: str
+    score: int
+    grade: str
+    rule_version: str
+    assessed_on: date
+    next_change_on: date | None
+    listed: bool
+    reasons: list[dict[str, Any]] | None
+    """The stored assessment's reasons in published form, in `reason_order`; None if the file
+    has none stored (opened before they were)."""
+    changes: list[GradeChange] = field(default_factory=list)
+    _reasons_text: str | None = None
+
+    @property
+    def standing(self) -> domain.Standing:
+        return domain.Standing(sum(r["points"] for r in self.reasons or ()), self.next_change_on)
+
+    def holds(self, ctx: Context) -> bool:
+        """Whether the stored assessment can be extended today, rather than made again."""
+        current = domain.is_current(
+            self.assessed_on, self.next_change_on, self.rule_version, ctx.today, ctx.policy
+        )
+        return current and self.reasons is not None
+
+    def restate(self, assessment: domain.Assessment, ctx: Context) -> None:
+        """Take `assessment`'s reasons and dates as the stored ones; its score and grade
+        are the caller's to settle (and announce)."""
+        self.reasons = [published(reason, ctx.policy) for reason in assessment.reasons]
+        self.next_change_on, self._reasons_text = assessment.next_change_on, None
+        self.assessed_on, self.rule_version = ctx.today, ctx.policy.version
+
+    def add_reason(self, reason: dict[str, Any]) -> None:
+        insort(self.reasons, reason, key=reason_order)
+        self._reasons_text = None
+
+    def reasons_text(self) -> str:
+        """The reasons as JSON, made once however many rows and events carry them."""
+        if self._reasons_text is None:
+            self._reasons_text = pydantic_core.to_json(self.reasons or []).decode()
+        return self._reasons_text
+
+
+async def files(connection: asyncpg.Connection, codes: Iterable[str]) -> dict[str, File]:
+    """The files of these enterprises, locked, with their stored reasons."""
+    rows = await connection.fetch(_BY_CODE, sorted(set(codes)))
+    return _files(rows)
+
+
+async def files_after(connection: asyncpg.Connection, after: str, limit: int) -> dict[str, File]:
+    """Up to `limit` files whose credit codes follow `after`, in order, locked."""
+    return _files(await connection.fetch(_AFTER_CODE, after, limit))
+
+
+async def files_due(connection: asyncpg.Connection, today: date, limit: int) -> dict[str, File]:
+    """Up to `limit` files a record starts or stops counting for by `today`, locked; files
+    another transaction holds are left for the next run."""
+    return _files(await connection.fetch(_DUE, today, limit))
+
+
+async def records_of(
+    connection: asyncpg.Connection, codes: Sequence[str]
+) -> dict[str, list[Record]]:
+    """Every record of these enterprises, by enterprise, in id order."""
+    records: dict[str, list[Record]] = defaultdict(list)
+    for code, *record in await connection.fetch(_RECORDS, list(codes)):
+        records[code].append(Record(*record))
+    return records
+
+
+async def store(connection: asyncpg.Connection, files: Iterable[File], ctx: Context) -> None:
+    """Write back every file's assessment (assessed today, under today's policy), its
+    reasons, and the history rows of the changes it announced."""
+    files = list(files)
+    if not files:
+        return
+    codes = [f.credit_code for f in files]
+    await connection.execute(
+        _STORE_FILES,
+        codes,
+        [f.score for f in files],
+        [f.grade for f in files],
+        [f.listed for f in files],
+        [f.next_change_on for f in files],
+        ctx.policy.version,
+        ctx.today,
+    )
+    await connection.execute(_STORE_REASONS, codes, [f.reasons_text() for f in files])
+    changes = [(f.credit_code, change) for f in files for change in f.changes]
+    if changes:
+        await connection.execute(
+            _STORE_HISTORY,
+            [code for code, _ in changes],
+            *(
+                [getattr(change, name) for _, change in changes]
+                for name in ("previous_score", "score", "previous_grade", "grade", "cause")
+            ),
+            [change.reasons for _, change in changes],
+            ctx.now,
+            ctx.today,
+            ctx.policy.version,
+        )
+
+
+def _files(rows: list[asyncpg.Record]) -> dict[str, File]:
+    return {
+        row["credit_code"]: File(
+            **{
+                **row,
+                "reasons": pydantic_core.from_json(row["reasons"]) if row["reasons"] else None,
+            }
+        )
+        for row in rows
+    }
