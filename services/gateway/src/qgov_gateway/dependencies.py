@@ -31,6 +31,7 @@ class GatewaySettings(ServiceSettings):
             "brands": "http://127.0.0.1:8004",
             "traceability": "http://127.0.0.1:8005",
             "inspections": "http://127.0.0.1:8006",
+            "web": "http://127.0.0.1:8007",
         },
         description="Where each service answers (JSON object: service -> base URL).",
     )
