@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
 
@@ -46,9 +46,17 @@ class CreditRecord(SQLModel, table=True):
     """One fact in a credit file, tied to where it came from."""
 
     __tablename__ = "credit_records"
+    __table_args__ = (
+        Index(
+            "ix_credit_records_file",
+            "credit_code",
+            "id",
+            postgresql_include=["kind", "severity", "effective_on"],
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BigInteger)
-    credit_code: str = Field(max_length=18, index=True)
+    credit_code: str = Field(max_length=18)
     kind: str = Field(max_length=40)
     severity: str = Field(max_length=20)
     effective_on: date

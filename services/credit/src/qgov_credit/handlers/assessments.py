@@ -57,7 +57,6 @@ _DUE = _FILE.format(
 _RECORDS = """
 SELECT credit_code, id, kind, severity, effective_on FROM credit_records
 WHERE credit_code = ANY($1::varchar[])
-ORDER BY credit_code, id
 """
 _STORE_FILES = """
 UPDATE enterprises AS e SET score = v.score, grade = v.grade, listed = v.listed,
@@ -165,7 +164,8 @@ async def files_due(connection: asyncpg.Connection, today: date, limit: int) -> 
 async def records_of(
     connection: asyncpg.Connection, codes: Sequence[str]
 ) -> dict[str, list[Record]]:
-    """Every record of these enterprises, by enterprise, in id order."""
+    """Every record of these enterprises, by enterprise (in no particular order: an
+    assessment orders what it needs)."""
     records: dict[str, list[Record]] = defaultdict(list)
     for code, *record in await connection.fetch(_RECORDS, list(codes)):
         records[code].append(Record(*record))
