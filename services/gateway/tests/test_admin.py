@@ -1,5 +1,5 @@
-"""The administrator's command creates regulator and admin clients, suspends them, and
-rotates the signing keys."""
+"""The administrator's command creates regulator, reviewer and admin clients, suspends them,
+and rotates the signing keys."""
 
 from __future__ import annotations
 
@@ -50,10 +50,28 @@ async def test_a_created_regulator_gets_tokens_until_suspended(
         assert refused.json()["error"] == "invalid_client"
 
 
+async def test_a_created_reviewer_gets_a_reviewers_token_without_regions(
+    stack: TestStack, clock: TestClock
+) -> None:
+    async with run_gateway(stack, clock) as gateway:
+        argv = ["create-client", "--role", "reviewer", "--name", "王教授"]
+        created = await run(parse(argv), gateway.runtime.session_factory, clock())
+        client_id, secret = (line.split()[1] for line in created.splitlines())
+
+        issued = await gateway.client.post("/oauth/token", data=_form(client_id, secret))
+        verifier = gateway.app.state.dependencies.token_verifier
+        principal = await verifier.verify(issued.json()["access_token"])
+    assert (principal.role, principal.subject, principal.regions) == ("reviewer", client_id, ())
+
+
 @pytest.mark.parametrize(
     ("argv", "complaint"),
     [
         (["create-client", "--role", "regulator", "--name", "x"], "needs --regions"),
+        (
+            ["create-client", "--role", "reviewer", "--name", "x", "--regions", "440200"],
+            "assigned to them",
+        ),
         (
             ["create-client", "--role", "admin", "--name", "x", "--regions", "440200"],
             "covers every region",

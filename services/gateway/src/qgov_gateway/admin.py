@@ -2,6 +2,7 @@
 
     qgov-gateway-admin create-client --role regulator --name 韶关市监局 --regions 440200
     qgov-gateway-admin create-client --role admin --name 平台管理员
+    qgov-gateway-admin create-client --role reviewer --name 王教授
     qgov-gateway-admin suspend CLIENT_ID        (and: reinstate CLIENT_ID)
     qgov-gateway-admin rotate-keys
 
@@ -31,8 +32,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    create = commands.add_parser("create-client", help="a regulator or admin client")
-    create.add_argument("--role", choices=("regulator", "admin"), required=True)
+    create = commands.add_parser("create-client", help="a regulator, reviewer or admin client")
+    create.add_argument("--role", choices=("regulator", "reviewer", "admin"), required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--regions", nargs="*", default=[], help="6-digit region codes")
     for name in ("suspend", "reinstate"):
@@ -67,6 +68,8 @@ def _check_regions(role: str, regions: list[str]) -> None:
         raise SystemExit("a regulator needs --regions")
     if role == "admin" and regions:
         raise SystemExit("an admin covers every region; give no --regions")
+    if role == "reviewer" and regions:
+        raise SystemExit("a reviewer sees the applications assigned to them; give no --regions")
     if unknown := [code for code in regions if not is_known_region(code)]:
         raise SystemExit(f"not GB/T 2260 region codes: {', '.join(unknown)}")
 

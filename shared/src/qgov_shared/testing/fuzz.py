@@ -65,11 +65,12 @@ class Caller:
 
 def callers(keys: TestKeys, enterprise_code: str) -> list[Caller]:
     """The callers whose rights differ: anyone, a regulator of 440200 (韶关), an enterprise,
-    and an administrator."""
+    an award reviewer and an administrator."""
     return [
         Caller(),
         Caller("regulator", keys.mint("regulator", sub="fuzz-regulator", regions=["440200"])),
         Caller("enterprise", keys.mint("enterprise", sub="fuzz-firm", credit_code=enterprise_code)),
+        Caller("reviewer", keys.mint("reviewer", sub="fuzz-reviewer")),
         Caller("admin", keys.mint("admin", sub="fuzz-admin")),
     ]
 
