@@ -29,7 +29,11 @@ class UnknownIdentifier(NotFound):
     what = "identifier in the trace graph"
 
 
-@router.get("/trace", response_model=TraceGraph)
+@router.get(
+    "/trace",
+    response_model=TraceGraph,
+    responses={404: {"description": "no captured event names it (or, for you, it is not yours)"}},
+)
 async def trace(
     principal: Member,
     ctx: ContextDep,

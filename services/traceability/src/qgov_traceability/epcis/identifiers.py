@@ -104,6 +104,13 @@ def _fixed(length: int, *parts: str) -> str:
     return with_check_digit(digits)
 
 
+def _any_serial(parts: list[str]) -> str:
+    """A pattern of every serial of one product ends in `.*`."""
+    if len(parts) != 3 or parts[2] != "*":
+        raise ValueError("an sgtin pattern is CompanyPrefix.ItemReference.*")
+    return ""
+
+
 def _serial(text: str) -> str:
     if not text or text == "*":
         raise ValueError("a serial is needed")
@@ -113,7 +120,7 @@ def _serial(text: str) -> str:
 _CONVERTERS: dict[tuple[str, str], Callable[[list[str]], str]] = {
     ("id", "sgtin"): lambda p: f"01/{_gtin(p[0], p[1])}/21/{_serial(p[2])}",
     ("class", "lgtin"): lambda p: f"01/{_gtin(p[0], p[1])}/10/{_serial(p[2])}",
-    ("idpat", "sgtin"): lambda p: f"01/{_gtin(p[0], p[1])}",
+    ("idpat", "sgtin"): lambda p: f"01/{_gtin(p[0], p[1])}" + _any_serial(p),
     ("id", "sscc"): lambda p: f"00/{_fixed(17, p[1][0], p[0], p[1][1:])}",
     ("id", "sgln"): lambda p: (
         f"414/{_fixed(12, p[0], p[1])}" + ("" if p[2] == "0" else f"/254/{p[2]}")
