@@ -32,12 +32,12 @@ async def sources(session: SessionDep) -> list[SourceStatus]:
 
 @router.get("/enterprises/{credit_code}/profile", response_model=Profile, tags=["view"])
 async def profile(
-    credit_code: CreditCodeStr, principal: CurrentPrincipal, runtime: RuntimeDep
+    credit_code: CreditCodeStr, principal: CurrentPrincipal, deps: GatewayDependenciesDep
 ) -> Response:
     """Everything the platform knows of one enterprise, in one call. The public sees public
     counts and records; the enterprise itself and regulators of its region see everything."""
     # The stored document was validated as a Profile when it was written: sent as it is.
-    async with queries.driver_connection(runtime.engine) as connection:
+    async with deps.read_pool.connection() as connection:
         body = await queries.profile(connection, credit_code, principal)
     return Response(body, media_type="application/json")
 

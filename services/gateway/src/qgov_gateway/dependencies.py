@@ -1,6 +1,6 @@
 """What the gateway's composition root (`main.create_app`) builds once and injects into routes
-and handlers: settings, clock, signing keys, the clients of the services behind it, and the
-feed's timing."""
+and handlers: settings, clock, signing keys, the clients of the services behind it, the
+profile reads' pool, and the feed's timing."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the route modules that define these import this module
     from qgov_gateway.accounts import KeyRing
     from qgov_gateway.feed import StreamTiming
     from qgov_gateway.platform_docs import ServiceDocs
+    from qgov_gateway.read_pool import ReadPool
     from qgov_gateway.routing import Upstreams
 
 
@@ -36,6 +37,9 @@ class GatewaySettings(ServiceSettings):
         description="Where each service answers (JSON object: service -> base URL).",
     )
     upstream_timeout_s: float = 10.0
+    read_pool_size: int = Field(
+        10, description="Connections the profile reads may hold, beside the engine's pool."
+    )
     feed_poll_interval_s: float = Field(1.0, description="How often a quiet SSE stream looks.")
     feed_heartbeat_s: float = Field(15.0, description="A comment on a quiet SSE stream this often.")
     feed_stream_max_s: float = Field(
@@ -58,6 +62,7 @@ class GatewayDependencies(Dependencies):
     keyring: KeyRing
     upstreams: Upstreams
     service_docs: ServiceDocs
+    read_pool: ReadPool
     stream_timing: StreamTiming
 
 

@@ -15,6 +15,7 @@ from qgov_gateway.models import EnterpriseProfile
 from qgov_gateway.projections import PROJECTIONS
 from qgov_gateway.projections.base import Chunk
 from qgov_shared.envelope import CloudEvent
+from qgov_shared.sql import driver_connection
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import parse_credit_code
 
@@ -86,7 +87,5 @@ async def name_enterprise(
             set_={"name": name, "named_by": "onboarding", "region_code": region},
         )
     )
-    # The statement above opened the session's transaction: what runs on its connection
-    # commits with it.
-    connection = await (await session.connection()).get_raw_connection()
-    await profile_documents.store(connection.driver_connection, [credit_code])
+    connection = await driver_connection(await session.connection())
+    await profile_documents.store(connection, [credit_code])

@@ -1,6 +1,6 @@
-"""The gateway's composition root: settings, clock, signing keys, the service clients and the
-feed's timing are built here once and injected into the routes, the read model and the
-webhook dispatcher."""
+"""The gateway's composition root: settings, clock, signing keys, the service clients, the
+profile reads' pool and the feed's timing are built here once and injected into the routes,
+the read model and the webhook dispatcher."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from qgov_gateway import (
     webhooks_api,
 )
 from qgov_gateway.dependencies import GatewayDependencies, GatewaySettings
+from qgov_gateway.read_pool import ReadPool
 from qgov_gateway.webhook_delivery import WebhookDispatcher
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import TokenVerifier
@@ -38,7 +39,7 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
     deps = _compose(settings or GatewaySettings(), clock)
     settings = deps.settings
 
-    async def start_identity(app: FastAPI) -> None:
+    async def start(app: FastAPI) -> None:
         runtime: Runtime = app.state.runtime
         deps.keyring.bind(runtime.session_factory)
         async with runtime.session_factory() as session:
@@ -48,7 +49,8 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
                 secret = settings.demo_secret.get_secret_value()
                 await accounts.seed_demo_regulator(session, now, secret)
             await session.commit()
-        runtime.spawn("upstreams", lambda: _close_when_stopped(runtime, deps.upstreams))
+        await deps.read_pool.open()
+        runtime.spawn("clients", lambda: _close_when_stopped(runtime, deps))
         runtime.spawn("profile-documents", lambda: _rebuild_stale_documents(runtime))
         if settings.run_webhook_dispatcher:
             runtime.spawn("webhooks", lambda: _dispatch_webhooks(runtime, deps))
@@ -77,7 +79,7 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
             "/oauth/": ("application/x-www-form-urlencoded",),
             "/open311/": ("application/x-www-form-urlencoded",),
         },
-        on_startup=start_identity,
+        on_startup=start,
         # /openapi.json and /docs are the whole platform's (platform_docs), not FastAPI's.
         openapi_url=None,
     )
@@ -98,6 +100,7 @@ def _compose(settings: GatewaySettings, clock: Clock) -> GatewayDependencies:
             routing.upstream_clients(settings.upstream_urls, settings.upstream_timeout_s)
         ),
         service_docs=platform_docs.ServiceDocs(),
+        read_pool=ReadPool(settings, settings.read_pool_size),
         stream_timing=feed.StreamTiming(
             settings.feed_poll_interval_s, settings.feed_heartbeat_s, settings.feed_stream_max_s
         ),
@@ -118,6 +121,7 @@ async def _rebuild_stale_documents(runtime: Runtime) -> None:
         log.info("rebuilt %d stale profile documents", rebuilt)
 
 
-async def _close_when_stopped(runtime: Runtime, upstreams: routing.Upstreams) -> None:
+async def _close_when_stopped(runtime: Runtime, deps: GatewayDependencies) -> None:
     await runtime.stop.wait()
-    await upstreams.close()
+    await deps.upstreams.close()
+    await deps.read_pool.close()

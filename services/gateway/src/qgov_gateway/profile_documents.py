@@ -9,7 +9,6 @@ with none, from before documents existed) is rebuilt at start by `rebuild_stale`
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,29 +27,40 @@ HISTORY_SHOWN = 20
 REBUILD_BATCH = 500
 EMPTY_SECTIONS = ("awards", "standards", "recalls", "certificates")
 
-_PROFILES = """
-SELECT credit_code, name, region_code, grade, score, rule_version, reasons, graded_at,
-    listing, updated_at
-FROM enterprise_profiles WHERE credit_code = ANY($1::varchar[])
-ORDER BY credit_code
-"""
-_HISTORIES = """
-SELECT wanted.credit_code, change.previous_grade, change.grade, change.previous_score,
-    change.score, change.changed_at
-FROM unnest($1::varchar[]) AS wanted (credit_code)
+# One statement for all a chunk's documents: each profile with its newest grade changes and
+# its submissions counted by kind, status and overdue, as arrays (asyncpg decodes them, times
+# included, as the columns would be).
+_SOURCE_ROWS = """
+SELECT profile.credit_code, profile.name, profile.region_code, profile.grade, profile.score,
+    profile.rule_version, profile.reasons, profile.graded_at, profile.listing, profile.updated_at,
+    history.previous_grades, history.grades, history.previous_scores, history.scores,
+    history.changed_ats, counted.kinds, counted.statuses, counted.overdue, counted.counts
+FROM enterprise_profiles AS profile
 CROSS JOIN LATERAL (
-    SELECT * FROM credit_changes WHERE credit_code = wanted.credit_code
-    ORDER BY cursor DESC LIMIT $2
-) AS change
-ORDER BY wanted.credit_code, change.cursor DESC
-"""
-_SUBMISSION_COUNTS = """
-SELECT credit_code, kind, status,
-    overdue_at IS NOT NULL AND overdue_at >= status_at AND status <> ALL($2::varchar[])
-        AS overdue,
-    count(*) AS count
-FROM submission_views WHERE credit_code = ANY($1::varchar[])
-GROUP BY 1, 2, 3, 4
+    SELECT array_agg(previous_grade ORDER BY cursor DESC) AS previous_grades,
+        array_agg(grade ORDER BY cursor DESC) AS grades,
+        array_agg(previous_score ORDER BY cursor DESC) AS previous_scores,
+        array_agg(score ORDER BY cursor DESC) AS scores,
+        array_agg(changed_at ORDER BY cursor DESC) AS changed_ats
+    FROM (
+        SELECT * FROM credit_changes WHERE credit_code = profile.credit_code
+        ORDER BY cursor DESC LIMIT $2
+    ) AS newest
+) AS history
+CROSS JOIN LATERAL (
+    SELECT array_agg(kind) AS kinds, array_agg(status) AS statuses,
+        array_agg(overdue) AS overdue, array_agg(count) AS counts
+    FROM (
+        SELECT kind, status,
+            overdue_at IS NOT NULL AND overdue_at >= status_at AND status <> ALL($3::varchar[])
+                AS overdue,
+            count(*) AS count
+        FROM submission_views WHERE credit_code = profile.credit_code
+        GROUP BY 1, 2, 3
+    ) AS by_status
+) AS counted
+WHERE profile.credit_code = ANY($1::varchar[])
+ORDER BY profile.credit_code
 """
 _STORE = """
 INSERT INTO profile_documents (credit_code, region_code, layout, public_view, full_view)
@@ -81,33 +91,35 @@ async def build(connection: asyncpg.Connection, codes: Sequence[str]) -> dict[st
     model's tables as `connection` sees them (inside a writing transaction: with its own
     writes). `connection` is one of the engine's, which decode JSON columns."""
     codes = list(codes)
-    profiles = await connection.fetch(_PROFILES, codes)
-    if not profiles:
-        return {}
-    histories: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in await connection.fetch(_HISTORIES, codes, HISTORY_SHOWN):
-        code, *step = row.values()
-        histories[code].append(dict(zip(_STEP_FIELDS, step, strict=True)))
-    counts: dict[str, list[domain.SubmissionCount]] = defaultdict(list)
-    for row in await connection.fetch(_SUBMISSION_COUNTS, codes, sorted(domain.FINISHED)):
-        code, *count = row.values()
-        counts[code].append(domain.SubmissionCount(*count))
+    rows = await connection.fetch(_SOURCE_ROWS, codes, HISTORY_SHOWN, sorted(domain.FINISHED))
     sections = {name: {} for name in EMPTY_SECTIONS}
-    for section in SECTIONS:
-        sections[section.name] = await section.read(connection, codes)
-    return {row["credit_code"]: _documents(row, histories, counts, sections) for row in profiles}
+    if rows:
+        for section in SECTIONS:
+            sections[section.name] = await section.read(connection, codes)
+    return {row["credit_code"]: _documents(row, sections) for row in rows}
+
+
+def _history(row: asyncpg.Record) -> list[dict[str, Any]]:
+    steps = zip(*(row[column] or () for column in _HISTORY_COLUMNS), strict=True)
+    return [dict(zip(_STEP_FIELDS, step, strict=True)) for step in steps]
+
+
+def _counts(row: asyncpg.Record) -> list[domain.SubmissionCount]:
+    columns = (row["kinds"], row["statuses"], row["overdue"], row["counts"])
+    return [
+        domain.SubmissionCount(*count) for count in zip(*(c or () for c in columns), strict=True)
+    ]
 
 
 _STEP_FIELDS = ("previous_grade", "grade", "previous_score", "score", "changed_at")
+_HISTORY_COLUMNS = ("previous_grades", "grades", "previous_scores", "scores", "changed_ats")
 
 
 def _documents(
-    profile: asyncpg.Record,
-    histories: dict[str, list[dict[str, Any]]],
-    counts: dict[str, list[domain.SubmissionCount]],
-    sections: dict[str, dict[str, list[dict[str, Any]]]],
+    profile: asyncpg.Record, sections: dict[str, dict[str, list[dict[str, Any]]]]
 ) -> Documents:
     code = profile["credit_code"]
+    history, counts = _history(profile), _counts(profile)
 
     def view(*, full: bool) -> str:
         document = ProfileDocument.model_validate(
@@ -123,9 +135,9 @@ def _documents(
                     "reasons": domain.shown_reasons(profile["reasons"], full=full),
                     "rule_version": profile["rule_version"],
                     "graded_at": profile["graded_at"],
-                    "history": histories.get(code, []),
+                    "history": history,
                 },
-                "complaints": domain.complaint_statistics(counts.get(code, []), full=full),
+                "complaints": domain.complaint_statistics(counts, full=full),
                 **{name: items.get(code, []) for name, items in sections.items()},
                 "as_of": profile["updated_at"],
             }
@@ -138,6 +150,8 @@ def _documents(
 async def store(connection: asyncpg.Connection, codes: Sequence[str]) -> None:
     """Rebuild and store the documents of `codes`, in `connection`'s transaction; in code
     order, so two transactions storing the same documents never wait on each other in turn."""
+    if not codes:
+        return
     documents = await build(connection, sorted(codes))
     await connection.executemany(
         _STORE,

@@ -5,16 +5,15 @@ regulators' webhook subscriptions with their deliveries."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, and_, func, select, union_all
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway import domain, profile_documents
 from qgov_gateway.feed import FeedFilter, widest_scopes
@@ -70,14 +69,6 @@ SELECT region_code, public_view::text AS public_view, full_view::text AS full_vi
 FROM profile_documents WHERE credit_code = $1"""
 _FRESHNESS = f"SELECT {_FRESHNESS_NOW}"
 _FRESHNESS_JSON = TypeAdapter(list[SourceFreshness])
-
-
-@contextlib.asynccontextmanager
-async def driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
-    """A connection of the engine's pool, to asyncpg itself, for the hottest reads: each
-    statement on it is a transaction of its own."""
-    async with engine.connect() as connection:
-        yield (await connection.get_raw_connection()).driver_connection
 
 
 async def profile(connection: asyncpg.Connection, credit_code: str, principal: Principal) -> bytes:

@@ -1,7 +1,12 @@
 """Routing the platform's public paths to the service that owns them, over pooled HTTP, with a
 circuit breaker per service: a service that is down answers 503 at once, naming itself, and
 the rest of the platform keeps working. Anonymous writes spend the caller's public rate limit
-here, so a flood is refused before it costs a service anything."""
+here, so a flood is refused before it costs a service anything.
+
+The web app's pages are served at the gateway's address too: every page path is passed to the
+web service as it comes (cookies in, cookies and the page's own security headers out), and its
+answer streams back as it is written, so a page's live feed arrives live. A browser asking for
+a trace code's `/trace/{code}` (a scanned QR code) is sent to the trace code's page."""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
 from qgov_gateway.dependencies import GatewayDependenciesDep
 from qgov_shared.auth import CurrentPrincipal, Principal
@@ -58,6 +65,31 @@ _RETURNED_HEADERS = (
     "allow",
     "www-authenticate",
     "cache-control",
+)
+# The web app's pages: the home page and these prefixes (none is an API's, none the gateway's).
+PAGES_SERVICE = "web"
+PAGE_PREFIXES = ("/static", "/enterprises", "/complaints", "/reports", "/console", "/pages")
+# What the pages' forms send: the gateway's body rules let it through on page paths.
+PAGE_MEDIA_TYPES = dict.fromkeys(PAGE_PREFIXES, ("application/x-www-form-urlencoded",))
+TRACE_PAGE = "/pages/trace/"
+_PAGE_REQUEST_HEADERS = (
+    "accept",
+    "accept-language",
+    "content-type",
+    "cookie",
+    "last-event-id",
+    "x-request-id",
+)
+_PAGE_RETURNED_HEADERS = frozenset(
+    {
+        *_RETURNED_HEADERS,
+        "content-encoding",
+        "content-language",
+        "content-security-policy",
+        "set-cookie",
+        "vary",
+        "x-accel-buffering",
+    }
 )
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -166,6 +198,8 @@ async def forward(
     (the service checks it again), so a made-up one is refused without a hop and cannot dodge
     the limit on anonymous writes."""
     path = _forwarded_path(request)
+    if path.startswith("/trace/") and _wants_a_page(request):
+        return RedirectResponse(TRACE_PAGE + path.removeprefix("/trace/"), status_code=303)
     service = service_for(request.url.path)
     if service is None:
         raise ProblemException(404, "No service answers this path.")
@@ -190,6 +224,65 @@ async def forward(
         raise _unavailable(service) from None
     headers = {name: answer.headers[name] for name in _RETURNED_HEADERS if name in answer.headers}
     return Response(answer.content, status_code=answer.status_code, headers=headers)
+
+
+async def forward_page(request: Request, deps: GatewayDependenciesDep) -> Response:
+    """Pass a page request to the web app and stream its answer back. No token is read here:
+    the browser has none (its session is the web app's); writes are limited where the web app
+    calls the API on the visitor's behalf."""
+    path = _forwarded_path(request)
+    upstreams = deps.upstreams
+    client = upstreams.clients.get(PAGES_SERVICE)
+    if client is None:
+        raise ProblemException(404, "No service answers this path.")
+    headers = {
+        name: value
+        for name in _PAGE_REQUEST_HEADERS
+        if (value := request.headers.get(name, "").strip())
+    }
+    headers["x-forwarded-for"] = client_address(request, deps.settings.trusted_proxies)
+    outgoing = client.build_request(
+        request.method,
+        path,
+        params=request.query_params,
+        headers=headers,
+        content=await request.body(),
+        timeout=_page_timeout(client, request),
+    )
+    try:
+        with upstreams.breaker(PAGES_SERVICE).attempt():
+            answer = await _send(client, outgoing, stream=True)
+    except httpx.LocalProtocolError:
+        raise ProblemException(400, "A header of the request cannot be forwarded.") from None
+    except (CircuitOpen, httpx.TransportError):
+        raise _unavailable(PAGES_SERVICE) from None
+    page = StreamingResponse(
+        answer.aiter_raw(), status_code=answer.status_code, background=BackgroundTask(answer.aclose)
+    )
+    page.raw_headers.extend(
+        (name.encode("latin-1"), value.encode("latin-1"))
+        for name, value in answer.headers.multi_items()
+        if name.lower() in _PAGE_RETURNED_HEADERS
+    )
+    return page
+
+
+router.add_api_route("/", forward_page, methods=["GET", "HEAD"])
+for _prefix in PAGE_PREFIXES:
+    router.add_api_route(_prefix, forward_page, methods=["GET", "HEAD", "POST"])
+    router.add_api_route(_prefix + "/{rest:path}", forward_page, methods=["GET", "HEAD", "POST"])
+
+
+def _wants_a_page(request: Request) -> bool:
+    """A browser navigating (it asks for HTML first), not an API client."""
+    return request.method == "GET" and "text/html" in request.headers.get("accept", "")
+
+
+def _page_timeout(client: httpx.AsyncClient, request: Request) -> httpx.Timeout:
+    """A page's usual timeout, but an event stream may be quiet for as long as it likes."""
+    if "text/event-stream" in request.headers.get("accept", ""):
+        return httpx.Timeout(client.timeout.connect, read=None)
+    return client.timeout
 
 
 def _forwarded_path(request: Request) -> str:
@@ -230,11 +323,13 @@ async def _outgoing(
     )
 
 
-async def _send(client: httpx.AsyncClient, outgoing: httpx.Request) -> httpx.Response:
+async def _send(
+    client: httpx.AsyncClient, outgoing: httpx.Request, *, stream: bool = False
+) -> httpx.Response:
     attempts = 2 if outgoing.method in _IDEMPOTENT else 1  # never resend a write
     for attempt in range(1, attempts + 1):
         try:
-            return await client.send(outgoing)
+            return await client.send(outgoing, stream=stream)
         except httpx.TransportError:
             if attempt == attempts:
                 raise
