@@ -16,7 +16,11 @@ from qgov_shared.app import SessionDep, UnitOfWorkDep
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep
 
-router = APIRouter(prefix=f"{PREFIX}/laboratory/samples", tags=["laboratories"])
+router = APIRouter(
+    prefix=f"{PREFIX}/laboratory/samples",
+    tags=["laboratories"],
+    responses={401: {"description": "No laboratory key, or one no laboratory was given."}},
+)
 BlindCode = Path(min_length=BLIND_CODE_LENGTH, max_length=BLIND_CODE_LENGTH, pattern=r"^[A-Z2-9]+$")
 
 
