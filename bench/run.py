@@ -42,6 +42,9 @@ BENCHMARKS = {
         "bench.brands", "credit listing → award suspended, vs raw produce → consume"
     ),
     "memory": Benchmark("bench.memory", "every service's RSS idle and after a load"),
+    "standards": Benchmark(
+        "bench.standards", "search at 200k, ranking 10k, declaration filing vs bare baselines"
+    ),
     "traceability": Benchmark(
         "bench.traceability", "EPCIS capture vs COPY; tracing and MATCH_anyEPC at 10k/1M events"
     ),

@@ -18,8 +18,9 @@ from qgov_standards.policy import Policy
 class StandardsSettings(ServiceSettings):
     service_name: str = "standards"
     port: int = 8003
-    ranking_interval_s: float = 2.0
-    """How often the ranker looks for categories whose declarations or plan changed."""
+    ranking_interval_s: float = 60.0
+    """How often the ranker looks for categories whose declarations or plan changed: a busy
+    category is ranked anew at most this often (10,000 declarations take seconds)."""
 
 
 @dataclass(frozen=True, kw_only=True)

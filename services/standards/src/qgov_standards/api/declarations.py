@@ -43,7 +43,6 @@ VersionQuery = Annotated[int, Query(ge=1, le=2**31 - 1)]
 
 async def _shown(uow: UnitOfWork, row: Declaration, ctx: ContextDep) -> DeclarationPublic:
     await uow.session.flush()
-    await uow.session.refresh(row)
     open_flags = await stored.open_flags(uow.session, [row.id])
     return views.declaration(row, open_flags, ctx.policy)
 
@@ -60,8 +59,9 @@ async def declare(
     it cites a withdrawn standard or an indicator is worse than a mandatory limit in force."""
 
     async def act(uow: UnitOfWork) -> DeclarationPublic:
-        declaration_id = await declaring.declare(body, uow, ctx)
-        return await _shown(uow, await stored.declaration(uow.session, declaration_id), ctx)
+        row, flagged = await declaring.declare(body, uow, ctx)
+        open_flags = await stored.open_flags(uow.session, [row.id]) if flagged else []
+        return views.declaration(row, open_flags, ctx.policy)
 
     with each_refusal_named():
         return await execute(uow, key, act, lambda shown: shown, status_code=201)

@@ -29,9 +29,12 @@ from qgov_standards.search import document_terms
 NEXT_CHANGE = func.nextval("declaration_changes")
 
 
-async def declare(body: DeclarationCreate, uow: UnitOfWork, ctx: Context) -> int:
-    """Publish a new declaration for the calling enterprise; its id. Filing is a hot path:
-    the rows are inserted as column values, no ORM object is built."""
+async def declare(
+    body: DeclarationCreate, uow: UnitOfWork, ctx: Context
+) -> tuple[Declaration, bool]:
+    """Publish a new declaration for the calling enterprise: the declaration as stored, and
+    whether it was flagged. Filing is a hot path: the rows are inserted as column values, and
+    the declaration shown is made from them, not read back."""
     code = parse_credit_code(ctx.principal.credit_code or "").value
     checked = await check_content(body, uow, ctx)
     values = {
@@ -55,8 +58,9 @@ async def declare(body: DeclarationCreate, uow: UnitOfWork, ctx: Context) -> int
         **facts.event_fields(), standards=_numbers(checked), declared_on=ctx.today
     )
     uow.publish(announced.event(subject=code, time=ctx.now))
-    await raise_flags(((facts, failure) for failure in checked.ahead), uow, ctx)
-    return declaration_id
+    flagged = await raise_flags(((facts, failure) for failure in checked.ahead), uow, ctx)
+    del values["change_seq"]
+    return Declaration(**values, id=declaration_id), bool(flagged)
 
 
 async def revise(

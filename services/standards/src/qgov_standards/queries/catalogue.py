@@ -28,21 +28,33 @@ def limit_of(row: LimitIndicator, standard: CatalogueStandard) -> Limit:
     return Limit(entry_of(standard), row.name, bounds_of(row.bounds), frozenset(row.categories))
 
 
+_ENTRY = (
+    CatalogueStandard.number,
+    CatalogueStandard.effective_on,
+    CatalogueStandard.withdrawn_on,
+    CatalogueStandard.replaced_by,
+)
+
+
 async def entries(session: AsyncSession, numbers: Iterable[str]) -> dict[str, CatalogueEntry]:
-    """The catalogue's entries for these canonical numbers, by number (those it lists)."""
-    query = select(CatalogueStandard).where(CatalogueStandard.number.in_(list(numbers)))
-    return {row.number: entry_of(row) for row in await session.scalars(query)}
+    """The catalogue's entries for these canonical numbers, by number (those it lists).
+    Filing reads this and `limits_for` each time: columns, not ORM objects."""
+    query = select(*_ENTRY).where(CatalogueStandard.number.in_(list(numbers)))
+    return {row.number: CatalogueEntry(*row) for row in await session.execute(query)}
 
 
 async def limits_for(session: AsyncSession, category: str) -> list[Limit]:
     """Every mandatory limit that names `category`, whatever its standard's status."""
     query = (
-        select(LimitIndicator, CatalogueStandard)
+        select(LimitIndicator.name, LimitIndicator.bounds, LimitIndicator.categories, *_ENTRY)
         .join(CatalogueStandard, CatalogueStandard.id == LimitIndicator.standard_id)
         .where(LimitIndicator.categories.contains([category]))
         .order_by(LimitIndicator.id)
     )
-    return [limit_of(limit, standard) for limit, standard in (await session.execute(query)).all()]
+    return [
+        Limit(CatalogueEntry(*row[3:]), row.name, bounds_of(row.bounds), frozenset(row.categories))
+        for row in await session.execute(query)
+    ]
 
 
 async def limits_of(session: AsyncSession, standard_id: int) -> list[LimitIndicator]:
