@@ -77,11 +77,13 @@ async def credit_feed(
     session: SessionDep,
     after: CursorStr | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = 100,
-):
+) -> Response:
     """Every credit change in your regions, oldest first, in a total order that never changes:
     read on from `next_cursor` and nothing is skipped or repeated, while changes keep coming."""
     items = await queries.feed_page(session, feed_filter, int(after or 0), limit)
-    return FeedPage(items=items, next_cursor=items[-1].cursor if items else after)
+    page = FeedPage(items=items, next_cursor=items[-1].cursor if items else after)
+    # Built from validated items: serialized once, not validated again on the way out.
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get(

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, and_, func, select, union_all
+from sqlalchemy import ColumnElement, Row, and_, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway import domain, profile_documents
@@ -187,13 +187,15 @@ async def feed_page(
     cursors = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     # `cursor > after` again outside: without it a generic (cached) plan may walk the primary
     # key from the start to join the page's cursors, and grow slower with depth.
+    # Core rows, not ORM objects: loading a page's hundred entities cost more than its query.
+    changes = CreditChange.__table__
     query = (
-        select(CreditChange)
-        .where(CreditChange.cursor > after, CreditChange.cursor.in_(select(cursors.c.cursor)))
-        .order_by(CreditChange.cursor)
+        select(changes)
+        .where(changes.c.cursor > after, changes.c.cursor.in_(select(cursors.c.cursor)))
+        .order_by(changes.c.cursor)
         .limit(limit)
     )
-    return [_feed_item(change) for change in await session.scalars(query)]
+    return [_feed_item(change) for change in await session.execute(query)]
 
 
 def feed_reader(
@@ -209,18 +211,8 @@ def feed_reader(
     return read_after
 
 
-def _feed_item(change: CreditChange) -> FeedItem:
-    return FeedItem(
-        cursor=str(change.cursor),
-        credit_code=change.credit_code,
-        region_code=change.region_code,
-        grade=change.grade,
-        previous_grade=change.previous_grade,
-        score=change.score,
-        previous_score=change.previous_score,
-        changed_at=change.changed_at,
-        reasons=change.reasons,
-    )
+def _feed_item(change: Row) -> FeedItem:
+    return FeedItem.model_validate({**change._mapping, "cursor": str(change.cursor)})
 
 
 # --- webhook subscriptions -----------------------------------------------------------------
