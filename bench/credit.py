@@ -566,7 +566,7 @@ async def measure(
             console.print(
                 f"[bold red]run {run}: grading.rebuild did not finish within "
                 f"{options.rebuild_limit_s:.0f}s at {options.enterprises:,} enterprises / "
-                f"{options.records:,} records; cancelled (rolled back)[/bold red]"
+                f"{options.records:,} records; cancelled (the chunks it committed stay)[/bold red]"
             )
         else:
             console.print(f"[dim]run {run}: rebuild took {figures['rebuild_s']:.1f}s[/dim]")
@@ -626,14 +626,16 @@ ROWS = (
     Row("(c) intake, events applied", "events/s", "intake_rate", "raw_consume", "(d) getmany"),
 )
 LEGEND = """\
-(b) grading.rebuild over every enterprise in one UnitOfWork, committed (grade history and
-    grade.changed rows for every file that moved), as POST /api/v1/credit/rebuild runs it;
+(b) grading.rebuild over every enterprise, 500 files per UnitOfWork in credit-code order, each
+    committed (grade history and grade.changed rows for every file that moved, every file's
+    reasons stored), as POST /api/v1/credit/rebuild runs it;
     raw read: one asyncpg cursor over all records ORDER BY credit_code + domain.assess per
     enterprise, no writes — the floor for the same assessment in Python
-(c) the real EventConsumer, group credit.intake on the app's pattern with handlers.intake.take_in
-    (intake_log row, record, listing check, regrade on all the file's records, grade history,
-    grade.changed into the outbox; consumer_batch_size events per transaction), from a cold
-    group, timed from the first commit of applied events to the N-th; outbox relay not running
+(c) the real EventConsumer, group credit.intake on the app's pattern with the batch handler
+    handlers.intake.take_in_all (per chunk of consumer_batch_size events, one transaction:
+    intake_log rows, records, listing checks, each file's stored assessment extended record by
+    record, grade history, file reasons, grade.changed into the outbox), from a cold group,
+    timed from the first commit of applied events to the N-th; outbox relay not running
 (d) the same N messages read by a fresh consumer group with getmany, timed from assignment"""
 
 
@@ -676,9 +678,9 @@ def report(runs: list[dict[str, Any]], options: Options, about: dict[str, Any]) 
             + ", ".join(f"{g} {n:,}" for g, n in last["after_rebuild"]["grades"].items())
             + f"; this process used {medians['rebuild_cpu']:.2f} cores meanwhile"
             if rebuilt
-            else f"DID NOT FINISH within {options.rebuild_limit_s:.0f}s (cancelled, rolled "
-            "back): grading.rebuild is too slow at this size; rerun with fewer --enterprises "
-            "and --records (same ratio) to find the size it finishes in ~60s"
+            else f"DID NOT FINISH within {options.rebuild_limit_s:.0f}s (cancelled; the chunks "
+            "it committed stay): grading.rebuild is too slow at this size; rerun with fewer "
+            "--enterprises and --records (same ratio) to find the size it finishes in ~60s"
         ),
         f"(c) first events applied {medians['intake_first_s']:.1f}s after assignment (a batch "
         f"of {last['intake_first_batch']}); N applied in {_seconds(medians['intake_s'])}, this "

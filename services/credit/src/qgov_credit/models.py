@@ -30,8 +30,8 @@ class Enterprise(SQLModel, table=True):
 class FileReasons(SQLModel, table=True):
     """The reasons behind each file's stored assessment (its live records, as `grade.changed`
     publishes them), written with the assessment every time it is: what lets a new record
-    extend the assessment instead of re-reading the whole file. A file without one (opened
-    before these existed) is assessed from its records the next time it changes."""
+    extend the assessment instead of re-reading the whole file. A file without them (opened
+    before they were kept) is assessed from its records the next time it changes."""
 
     __tablename__ = "file_reasons"
 
@@ -39,7 +39,12 @@ class FileReasons(SQLModel, table=True):
         sa_column=Column(String(18), ForeignKey("enterprises.credit_code"), primary_key=True)
     )
     # json, not jsonb: stored and read whole, never queried into, and its text kept as written.
-    reasons: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    reasons: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    history_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("grade_changes.id"))
+    )
+    """Instead of `reasons`, the history row that tells them: the file's last change, when
+    nothing has been added to them since (most of the time; one copy fewer to write)."""
 
 
 class CreditRecord(SQLModel, table=True):

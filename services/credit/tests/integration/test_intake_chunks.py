@@ -57,7 +57,10 @@ TABLES = {
     "history": "SELECT credit_code, changed_at, assessed_on, previous_score, score,"
     " previous_grade, grade, rule_version, cause, reasons FROM grade_changes"
     " ORDER BY credit_code, id",
-    "reasons": "SELECT credit_code, reasons::text FROM file_reasons ORDER BY credit_code",
+    # the stored reasons as told, wherever they are kept
+    "reasons": "SELECT r.credit_code, coalesce(r.reasons, h.reasons)::text AS reasons"
+    " FROM file_reasons AS r LEFT JOIN grade_changes AS h ON h.id = r.history_id"
+    " ORDER BY r.credit_code",
     "intake_log": "SELECT * FROM intake_log ORDER BY event_id",
 }
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from qgov_credit import domain
 from qgov_credit.domain import EnterpriseNotFound, Record, RuleViolation
-from qgov_credit.handlers import Context
+from qgov_credit.handlers import Context, assessments
+from qgov_credit.handlers.assessments import File
 from qgov_credit.handlers.grading import Taken, take_records
 from qgov_credit.models import CreditRecord, Enterprise, FileReasons
 from qgov_shared.auth import Principal
@@ -18,10 +19,6 @@ from qgov_shared.sql import FastInsert
 from qgov_shared.uow import UnitOfWork
 from qgov_shared.uscc import parse_credit_code
 
-_NAMES = """
-SELECT credit_code, name FROM enterprises WHERE credit_code = ANY($1::varchar[])
-ORDER BY credit_code FOR UPDATE
-"""
 _RENAME = """
 UPDATE enterprises AS e SET name = v.name
 FROM unnest($1::varchar[], $2::varchar[]) AS v (credit_code, name)
@@ -50,14 +47,14 @@ async def enter_record(
     severity = domain.entry_severity(kind, severity, ctx.policy)
     if occurred_on > ctx.today:
         raise RuleViolation("this date is in the future", "occurred_on")
-    enterprise = await ensure_enterprise(code, code, None, uow, ctx)
-    if not principal.covers_region(enterprise.region_code):
+    files = await open_files([(code, code, None)], uow, ctx)
+    if not principal.covers_region(files[code].region_code):
         raise EnterpriseNotFound(code)
     entered_by = f"{principal.role}:{principal.subject}"
     row = record_row(code, kind, severity, occurred_on, ctx, note=note, entered_by=entered_by)
     await store_records([row], uow)
     record = Record(row["id"], kind, severity, occurred_on)
-    await take_records([Taken(code, record, cause=f"record:{record.id}")], uow, ctx)
+    await take_records([Taken(code, record, cause=f"record:{record.id}")], files, uow, ctx)
     return CreditRecord(**row)
 
 
@@ -92,44 +89,48 @@ async def ensure_enterprise(
 
 async def open_files(
     named: Sequence[tuple[str, str, str | None]], uow: UnitOfWork, ctx: Context
-) -> None:
-    """Lock the file of each enterprise `named` (credit code, name, region or None), in that
-    order: a file is opened, graded on no records, the first time its enterprise is named,
-    and takes a name when it was opened under its bare code. The region comes from the code
-    (positions 3-8) unless given: where a complaint arose is not where the enterprise is
+) -> dict[str, File]:
+    """The files of the enterprises `named` (credit code, name, region or None), in that
+    order, locked: a file is opened, graded on no records, the first time its enterprise is
+    named, and takes a name when it was opened under its bare code. The region comes from the
+    code (positions 3-8) unless given: where a complaint arose is not where the enterprise is
     registered."""
     connection = await uow.connection()
-    stored = dict(await connection.fetch(_NAMES, sorted({code for code, _, _ in named})))
-    names, opened = dict(stored), {}
+    files = await assessments.files(connection, (code for code, _, _ in named))
+    stored = {code: file.name for code, file in files.items()}
+    opened = []
     for code, name, region in named:
-        if code not in names:
-            names[code], opened[code] = name, region or parse_credit_code(code).region_code
-        elif names[code] == code and name != code:  # opened before anyone named it
-            names[code] = name
-    fresh = domain.assess([], ctx.today, ctx.policy)
-    await _NEW_FILE.many(
-        connection,
-        [
-            {
-                "credit_code": code,
-                "name": names[code],
-                "region_code": region,
-                "industry": None,
-                "score": fresh.score,
-                "grade": fresh.grade,
-                "rule_version": fresh.rule_version,
-                "assessed_on": ctx.today,
-                "next_change_on": fresh.next_change_on,
-                "listed": False,
-                "created_at": ctx.now,
-            }
-            for code, region in opened.items()
-        ],
+        file = files.get(code)
+        if file is None:
+            region = region or parse_credit_code(code).region_code
+            files[code] = file = File.opened(code, name, region, ctx)
+            opened.append(file)
+        elif file.name == code and name != code:  # opened before anyone named it
+            file.name = name
+    await _NEW_FILE.many(connection, [_new_file_row(file, ctx) for file in opened])
+    await _NEW_REASONS.many(
+        connection, [{"credit_code": f.credit_code, "reasons": []} for f in opened]
     )
-    await _NEW_REASONS.many(connection, [{"credit_code": c, "reasons": []} for c in opened])
-    renamed = [code for code, name in stored.items() if names[code] != name]
+    renamed = [code for code, name in stored.items() if files[code].name != name]
     if renamed:
-        await connection.execute(_RENAME, renamed, [names[code] for code in renamed])
+        await connection.execute(_RENAME, renamed, [files[code].name for code in renamed])
+    return files
+
+
+def _new_file_row(file: File, ctx: Context) -> dict[str, Any]:
+    return {
+        "credit_code": file.credit_code,
+        "name": file.name,
+        "region_code": file.region_code,
+        "industry": None,
+        "score": file.score,
+        "grade": file.grade,
+        "rule_version": file.rule_version,
+        "assessed_on": file.assessed_on,
+        "next_change_on": file.next_change_on,
+        "listed": file.listed,
+        "created_at": ctx.now,
+    }
 
 
 def record_row(

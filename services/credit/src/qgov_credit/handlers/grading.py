@@ -36,12 +36,13 @@ class Taken:
     cause: str
 
 
-async def take_records(taken: list[Taken], uow: UnitOfWork, ctx: Context) -> None:
-    """List and regrade the files of records just stored, record by record in their order,
-    with the effect of taking each alone: its listing check sees the records up to it, its
-    regrade is announced against the grade the one before left."""
+async def take_records(
+    taken: list[Taken], files: dict[str, File], uow: UnitOfWork, ctx: Context
+) -> None:
+    """List and regrade the `files` (locked) of records just stored, record by record in
+    their order, with the effect of taking each alone: its listing check sees the records up
+    to it, its regrade is announced against the grade the one before left."""
     connection = await uow.connection()
-    files = await assessments.files(connection, (t.credit_code for t in taken))
     repeats = {t.credit_code for t in taken if t.record.kind == ctx.policy.listing.repeated_kind}
     stale = {code for code, file in files.items() if not file.holds(ctx)}
     records = await assessments.records_of(connection, sorted(stale | repeats))
@@ -152,6 +153,6 @@ def _announce(
     )
     reasons = list(file.reasons)  # as they are now; later records of the chunk add to the file's
     uow.publish(changed.announce(reasons, subject=file.credit_code, time=ctx.now))
-    file.changes.append(
+    file.changed(
         assessments.GradeChange(file.score, score, file.grade, grade, cause, file.reasons_text())
     )

@@ -61,7 +61,7 @@ async def take_in_all(events: list[CloudEvent], uow: UnitOfWork, ctx: Context) -
     await _LOG.many(await uow.connection(), log)
     if not rows:
         return
-    await open_files(named, uow, ctx)
+    files = await open_files(named, uow, ctx)
     await store_records(rows, uow)
     taken = [
         Taken(
@@ -71,4 +71,4 @@ async def take_in_all(events: list[CloudEvent], uow: UnitOfWork, ctx: Context) -
         )
         for row, cause in zip(rows, causes, strict=True)
     ]
-    await take_records(taken, uow, ctx)
+    await take_records(taken, files, uow, ctx)
