@@ -1,0 +1,21 @@
+"""The pages, by who they are for."""
+
+from qgov_web.pages import (
+    dashboard,
+    enterprises,
+    filing,
+    following,
+    public,
+    regulators,
+    signin,
+)
+
+ROUTERS = (
+    public.router,
+    filing.router,
+    following.router,
+    signin.router,
+    regulators.router,
+    dashboard.router,
+    enterprises.router,
+)

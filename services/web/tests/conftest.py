@@ -1,0 +1,152 @@
+"""The whole platform for the web tests, on the real PostgreSQL and broker and over real HTTP:
+complaints, credit, the gateway and web, each on its own port, the gateway in front (the
+browser sees only its address). Started once for the web tests (it takes seconds); each test
+works with enterprises of its own (`Platform.new_enterprise`), so none sees another's cases.
+Test modules import the helpers with `from ..conftest import` or use the fixtures."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from qgov_complaints import SERVICE as COMPLAINTS
+from qgov_complaints.main import ComplaintsSettings
+from qgov_complaints.main import create_app as create_complaints
+from qgov_credit import SERVICE as CREDIT
+from qgov_credit.main import CreditSettings
+from qgov_credit.main import create_app as create_credit
+from qgov_gateway import SERVICE as GATEWAY
+from qgov_gateway import routing
+from qgov_gateway.main import GatewaySettings
+from qgov_gateway.main import create_app as create_gateway
+from qgov_shared.http.middleware import BodyRulesMiddleware
+from qgov_shared.testing.clock import TestClock
+from qgov_shared.testing.codes import credit_code
+from qgov_shared.testing.http import HttpServer
+from qgov_shared.testing.stack import RunningService, TestStack, run_service
+from qgov_web import SERVICE as WEB
+from qgov_web.main import WebSettings
+from qgov_web.main import create_app as create_web
+
+REGULATOR = ("demo-regulator", "demo-secret")  # the development regulator of 440200 (韶关)
+REGION = "440200"
+
+
+class Deferred:
+    """An ASGI app served before it exists: the gateway must know web's address when it is
+    built, and web the gateway's."""
+
+    app: Any = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class Enterprise:
+    credit_code: str
+    name: str
+    client_id: str
+    client_secret: str
+
+
+@dataclass
+class Platform:
+    url: str  # the gateway: where the pages are
+    gateway: RunningService
+    web: RunningService
+    clock: TestClock
+    _serials: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def api(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, timeout=30)
+
+    async def new_enterprise(self, name: str) -> Enterprise:
+        """An enterprise onboarded through the public API, in the demo regulator's region."""
+        code = credit_code(next(self._serials), "440203")
+        async with self.api() as api:
+            response = await api.post(
+                "/api/v1/enterprises", json={"credit_code": code, "name": name}
+            )
+        assert response.status_code == 201, response.text
+        issued = response.json()
+        return Enterprise(code, name, issued["client_id"], issued["client_secret"])
+
+
+def accept_page_forms(gateway_app) -> None:
+    """The gateway takes the pages' form posts on page paths (`routing.PAGE_MEDIA_TYPES`).
+    The gateway's composition root names its body rules itself; until it adds the pages'
+    rules there, they are added here, before the app serves its first request."""
+    for middleware in gateway_app.user_middleware:
+        if middleware.cls is BodyRulesMiddleware:
+            rules = dict(middleware.kwargs["media_types"])
+            middleware.kwargs["media_types"] = {**routing.PAGE_MEDIA_TYPES, **rules}
+
+
+@contextlib.asynccontextmanager
+async def running_platform(stack: TestStack) -> AsyncIterator[Platform]:
+    clock = TestClock()
+    web_app = Deferred()
+    async with contextlib.AsyncExitStack() as running:
+        complaints = await running.enter_async_context(
+            run_service(
+                stack, COMPLAINTS, lambda s: create_complaints(s, clock=clock), ComplaintsSettings
+            )
+        )
+        prefix = {"kafka_topic_prefix": complaints.settings.kafka_topic_prefix}
+        credit = await running.enter_async_context(
+            run_service(
+                stack, CREDIT, lambda s: create_credit(s, clock=clock), CreditSettings, **prefix
+            )
+        )
+        complaints_server = await running.enter_async_context(HttpServer(complaints.app))
+        credit_server = await running.enter_async_context(HttpServer(credit.app))
+        web_server = HttpServer(web_app)
+        gateway = await running.enter_async_context(
+            run_service(
+                stack,
+                GATEWAY,
+                lambda s: create_gateway(s, clock=clock),
+                GatewaySettings,
+                environment="development",
+                upstream_urls={
+                    "complaints": complaints_server.url,
+                    "credit": credit_server.url,
+                    "web": web_server.url,
+                },
+                feed_poll_interval_s=0.05,
+                run_webhook_dispatcher=False,
+                **prefix,
+            )
+        )
+        accept_page_forms(gateway.app)
+        gateway_server = await running.enter_async_context(HttpServer(gateway.app))
+        web = await running.enter_async_context(
+            run_service(
+                stack,
+                WEB,
+                lambda s: create_web(s, clock=clock),
+                WebSettings,
+                gateway_url=gateway_server.url,
+                **prefix,
+            )
+        )
+        web_app.app = web.app
+        await running.enter_async_context(web_server)
+        for service in (complaints, credit):
+            service.app.state.token_verifier = gateway.app.state.dependencies.token_verifier
+        for service in (complaints, credit, gateway):
+            await service.consumers_assigned()
+        yield Platform(gateway_server.url, gateway, web, clock)
+
+
+@pytest.fixture(scope="session")
+async def platform(stack: TestStack) -> AsyncIterator[Platform]:
+    async with running_platform(stack) as running:
+        yield running
