@@ -61,8 +61,8 @@ def test_the_entry_kinds_are_the_public_apis_kinds_with_valid_default_severities
         (RECALL, {"voluntary": False}, "recall_ordered", "general", "initiated_on"),
         ("qgov.brands.award.granted.v1", {}, "award_granted", "general", "granted_on"),
         (
-            "qgov.standards.declaration.check_failed.v1",
-            {},
+            "qgov.standards.standard.check_recorded.v1",
+            {"outcome": "non_compliant", "source": "regulator"},
             "spot_check_failed",
             "general",
             "checked_on",
