@@ -126,7 +126,10 @@ class JwksKeySource:
 
     async def get(self, kid: str) -> jwt.PyJWK:
         """The key for `kid`; raises `UnknownKeyId`, or `JwksUnavailable` if we cannot tell."""
-        if self._url is not None and kid not in self._keys and self._fetch_due():
+        # A fetch in flight counts as due for whoever arrives meanwhile: they wait for its keys
+        # instead of finding none yet.
+        due = self._fetch_due() or self._fetch_lock.locked()
+        if self._url is not None and kid not in self._keys and due:
             async with self._fetch_lock:
                 if kid not in self._keys and self._fetch_due():
                     await self._fetch(self._url)

@@ -208,6 +208,28 @@ async def test_an_unknown_kid_triggers_exactly_one_refetch():
     assert len(requests) == 3
 
 
+async def test_tokens_arriving_during_the_first_fetch_wait_for_its_keys(keys):
+    fetching, release, requests = asyncio.Event(), asyncio.Event(), []
+
+    async def slow_jwks(request):
+        requests.append(request)
+        fetching.set()
+        await release.wait()
+        return httpx.Response(200, json=keys.jwks)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(slow_jwks))
+    verifier = TokenVerifier(JwksKeySource(JWKS_URL, client=client), "qgov-gateway", "qgov")
+    first = asyncio.create_task(verifier.verify(keys.mint(sub="first")))
+    await fetching.wait()
+    second = asyncio.create_task(verifier.verify(keys.mint(sub="second")))
+    await asyncio.sleep(0)
+    release.set()
+
+    principals = await asyncio.gather(first, second)
+    assert [principal.subject for principal in principals] == ["first", "second"]
+    assert len(requests) == 1
+
+
 async def test_an_unreachable_jwks_is_not_the_callers_fault(keys):
     client = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(502)))
     verifier = TokenVerifier(JwksKeySource(JWKS_URL, client=client), "qgov-gateway", "qgov")
