@@ -34,6 +34,11 @@ async def new_page(browser: Browser, url: str) -> tuple[BrowserContext, Page]:
 async def file_complaint(page: Page, respondent_code: str, **changes: str) -> None:
     """Fill in the complaint form and submit it; `changes` replace fields by selector."""
     await page.goto("/complaints/new")
+    await submit_complaint(page, respondent_code, **changes)
+
+
+async def submit_complaint(page: Page, respondent_code: str, **changes: str) -> None:
+    """Fill in the complaint form on the page and submit it."""
     for selector, value in {
         **COMPLAINT,
         "#f-respondent_credit_code": respondent_code,
