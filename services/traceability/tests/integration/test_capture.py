@@ -95,6 +95,10 @@ async def test_a_capture_job_is_its_capturers(desk: Desk):
     assert (await desk.client.get(path, headers=desk.producer)).json() == job
     problem(await desk.client.get(path, headers=desk.retailer), 404)
     assert (await desk.client.get(path, headers=desk.admin)).status_code == 200
+    mine = await desk.client.get("/epcis/capture", headers=desk.producer)
+    assert [j["captureID"] for j in mine.json()["items"]] == [job["captureID"]]
+    theirs = await desk.client.get("/epcis/capture", headers=desk.retailer)
+    assert theirs.json()["items"] == []
 
 
 async def test_one_event_is_captured_at_once(desk: Desk):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Header, status
 
 from qgov_shared.app import SessionDep, UnitOfWorkDep
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
+from qgov_shared.http.pagination import Page, PageRequestDep
 from qgov_shared.ids import RowId
 from qgov_traceability import views
 from qgov_traceability.api.problems import VERSION_HEADERS, declared, refused
@@ -74,6 +75,15 @@ async def capture_document(
             **VERSION_HEADERS,
         },
     )
+
+
+@router.get("/capture", response_model=Page[CaptureJobPublic])
+async def capture_jobs(
+    principal: Capturer, ctx: ContextDep, session: SessionDep, page: PageRequestDep
+) -> Page[CaptureJobPublic]:
+    """Your capture jobs, oldest first."""
+    rows, cursor = await records.capture_jobs(session, ctx.actor, page)
+    return Page(items=[views.capture_job(row[0]) for row in rows], next_cursor=cursor)
 
 
 @router.get("/capture/{capture_id}", response_model=CaptureJobPublic)

@@ -13,19 +13,16 @@ has the event's own hash. Checked against the reference implementation's worked 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from qgov_traceability.epcis import vocabulary
 from qgov_traceability.epcis.identifiers import canonical
-from qgov_traceability.epcis.vocabulary import STANDARD_PREFIXES, cbv_uri, expand
+from qgov_traceability.epcis.values import items, scalar, text, utc_millis
+from qgov_traceability.epcis.vocabulary import STANDARD_PREFIXES, cbv_uri
 
 VERSION = "CBV2.0"
 EXCLUDED = frozenset({"type", "eventID", "recordTime", "errorDeclaration", "certificationInfo"})
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _QUANTITY_LISTS = ("quantityList", "childQuantityList", "inputQuantityList")
 _SENSOR_METADATA = (
     "time",
@@ -90,7 +87,7 @@ def prehash(event: Mapping[str, Any], namespaces: Mapping[str, str] | None = Non
     """The canonical pre-hash string of one event (a JSON/JSON-LD event object)."""
     names = {**STANDARD_PREFIXES, **(namespaces or {})}
     writer = _Writer(names)
-    ordered = [f"eventType={_text(event.get('type'))}"]
+    ordered = [f"eventType={text(event.get('type'))}"]
     for field, write in _ORDER:
         if field in event:
             ordered.append(write(writer, field, event[field]))
@@ -128,8 +125,8 @@ class _Writer:
                 e for k, v in value.items() if not k.startswith("@") for e in self.generic(k, v)
             ]
             return [name + "".join(sorted(children))]
-        text = _value(value)
-        return [f"{name}={text}" if text else name]
+        written = scalar(value)
+        return [f"{name}={written}" if written else name]
 
     def extensions_of(self, path: str, node: Mapping[str, Any], standard: Iterable[str]) -> None:
         known = set(standard)
@@ -173,41 +170,41 @@ def _fields(node: Mapping[str, Any], order: tuple[str, ...], value: Callable) ->
 
 def _sensor_value(name: str, value: Any) -> str:
     if name in _TIMES:
-        return utc_millis(_text(value))
+        return utc_millis(text(value))
     if name == "type":
-        return vocabulary.measurement_type(_text(value))
+        return vocabulary.measurement_type(text(value))
     if name == "component":
-        return cbv_uri(_text(value), vocabulary.COMPONENT)
+        return cbv_uri(text(value), vocabulary.COMPONENT)
     if name in _IDENTIFIERS:
-        return canonical(_text(value))
-    return _value(value)
+        return canonical(text(value))
+    return scalar(value)
 
 
 def _epc_list(writer: _Writer, field: str, value: Any) -> str:
     if field == "parentID":
-        return f"parentID={canonical(_text(value))}"
-    return _listed(field, (f"epc={canonical(_text(epc))}" for epc in _items(value)))
+        return f"parentID={canonical(text(value))}"
+    return _listed(field, (f"epc={canonical(text(epc))}" for epc in items(value)))
 
 
 def _quantity_list(writer: _Writer, field: str, value: Any) -> str:
     elements = (
         "quantityElement" + _fields(item, ("epcClass", "quantity", "uom"), _quantity_value)
-        for item in _items(value)
+        for item in items(value)
         if isinstance(item, dict)
     )
     return _listed(field, elements)
 
 
 def _quantity_value(name: str, value: Any) -> str:
-    return canonical(_text(value)) if name == "epcClass" else _value(value)
+    return canonical(text(value)) if name == "epcClass" else scalar(value)
 
 
 def _plain(writer: _Writer, field: str, value: Any) -> str:
-    return f"{field}={_value(value)}"
+    return f"{field}={scalar(value)}"
 
 
 def _vocabulary(term: str) -> Callable[[_Writer, str, Any], str]:
-    return lambda writer, field, value: f"{field}={cbv_uri(_text(value), term)}"
+    return lambda writer, field, value: f"{field}={cbv_uri(text(value), term)}"
 
 
 def _persistent_disposition(writer: _Writer, field: str, value: Any) -> str:
@@ -216,7 +213,7 @@ def _persistent_disposition(writer: _Writer, field: str, value: Any) -> str:
     parts = [
         "".join(
             sorted(
-                f"{key}={cbv_uri(_text(v), vocabulary.DISPOSITION)}" for v in _items(value.get(key))
+                f"{key}={cbv_uri(text(v), vocabulary.DISPOSITION)}" for v in items(value.get(key))
             )
         )
         for key in ("set", "unset")
@@ -228,15 +225,15 @@ def _place(writer: _Writer, field: str, value: Any) -> str:
     if not isinstance(value, dict):
         return ""
     writer.extensions_of(field, value, ("id",))
-    return f"{field}id={canonical(_text(value['id']))}" if "id" in value else ""
+    return f"{field}id={canonical(text(value['id']))}" if "id" in value else ""
 
 
 def _typed_list(member: str, term: str) -> Callable[[_Writer, str, Any], str]:
     def write(writer: _Writer, field: str, value: Any) -> str:
         elements = (
-            (f"type={cbv_uri(_text(item['type']), term)}" if "type" in item else "")
-            + f"{member}={canonical(_text(item.get(member)))}"
-            for item in _items(value)
+            (f"type={cbv_uri(text(item['type']), term)}" if "type" in item else "")
+            + f"{member}={canonical(text(item.get(member)))}"
+            for item in items(value)
             if isinstance(item, dict)
         )
         return _listed(field, elements)
@@ -246,7 +243,7 @@ def _typed_list(member: str, term: str) -> Callable[[_Writer, str, Any], str]:
 
 def _sensor_elements(writer: _Writer, field: str, value: Any) -> str:
     # CBV 2.0 names no sensorElementList wrapper (2.1 will); only its elements appear.
-    return "".join(sorted(writer.sensor_element(e) for e in _items(value) if isinstance(e, dict)))
+    return "".join(sorted(writer.sensor_element(e) for e in items(value) if isinstance(e, dict)))
 
 
 def _ilmd(writer: _Writer, field: str, value: Any) -> str:
@@ -255,7 +252,7 @@ def _ilmd(writer: _Writer, field: str, value: Any) -> str:
 
 
 _ORDER: tuple[tuple[str, Callable[[_Writer, str, Any], str]], ...] = (
-    ("eventTime", lambda w, f, v: f"eventTime={utc_millis(_text(v))}"),
+    ("eventTime", lambda w, f, v: f"eventTime={utc_millis(text(v))}"),
     ("eventTimeZoneOffset", _plain),
     ("epcList", _epc_list),
     ("parentID", _epc_list),
@@ -265,7 +262,7 @@ _ORDER: tuple[tuple[str, Callable[[_Writer, str, Any], str]], ...] = (
     ("outputEPCList", _epc_list),
     ("outputQuantityList", _quantity_list),
     ("action", _plain),
-    ("transformationID", lambda w, f, v: f"transformationID={canonical(_text(v))}"),
+    ("transformationID", lambda w, f, v: f"transformationID={canonical(text(v))}"),
     ("bizStep", _vocabulary(vocabulary.BIZ_STEP)),
     ("disposition", _vocabulary(vocabulary.DISPOSITION)),
     ("persistentDisposition", _persistent_disposition),
@@ -283,57 +280,3 @@ def _listed(field: str, elements: Iterable[str]) -> str:
     """A list: its name once, then its elements sorted; nothing when it is empty."""
     ordered = sorted(elements)
     return field + "".join(ordered) if ordered else ""
-
-
-def _items(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _value(value: Any) -> str:
-    """A scalar as the hash writes it: numbers without trailing zeros, booleans as XML does,
-    CBV URNs as web URIs, identifiers as canonical Digital Links."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return plain_number(repr(value))
-    text = _text(value)
-    if _NUMBER.match(text):
-        return plain_number(text)
-    try:
-        return canonical(expand(text))
-    except ValueError:
-        return text
-
-
-def plain_number(text: str) -> str:
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return text
-    if not number.is_finite():
-        return text
-    if number == number.to_integral_value():
-        return str(number.quantize(Decimal(1)))
-    return format(number.normalize(), "f")
-
-
-def utc_millis(timestamp: str) -> str:
-    """An RFC 3339 time in UTC with milliseconds (`…T10:00:30.000Z`); the fraction beyond
-    milliseconds is cut, as CBV 2.0 says nothing of rounding."""
-    moment = parse_time(timestamp)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def parse_time(timestamp: str) -> datetime:
-    """An RFC 3339 date-time with its offset; `ValueError` for anything else."""
-    text = re.sub(r"(\.\d{6})\d+", r"\1", timestamp.strip())
-    moment = datetime.fromisoformat(text.replace("z", "Z"))
-    if moment.tzinfo is None or "T" not in text.upper():
-        raise ValueError("a time needs a date, a time and an offset")
-    return moment

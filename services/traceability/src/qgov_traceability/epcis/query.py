@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from qgov_traceability.epcis import vocabulary
-from qgov_traceability.epcis.event_hash import parse_time
 from qgov_traceability.epcis.identifiers import InvalidIdentifier, canonical, pattern_prefix
 from qgov_traceability.epcis.reading import MAX_IDENTIFIER, Role
+from qgov_traceability.epcis.values import parse_time
 
 MAX_VALUES = 100
 ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})

@@ -5,27 +5,21 @@ role each plays, the links it adds to the trace graph, and its error declaration
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
 from qgov_traceability.epcis import vocabulary
-from qgov_traceability.epcis.event_hash import event_hash, parse_time
+from qgov_traceability.epcis.event_hash import event_hash
 from qgov_traceability.epcis.identifiers import InvalidIdentifier, canonical, gtin_of, lot_uri
+from qgov_traceability.epcis.values import parse_time
 from qgov_traceability.epcis.vocabulary import cbv_uri
 
 MAX_IDENTIFIER = 512
 LOT_NUMBER = "urn:epcglobal:cbv:mda:lotNumber"
-STANDARD_TYPES = frozenset(
-    {
-        "ObjectEvent",
-        "AggregationEvent",
-        "TransactionEvent",
-        "TransformationEvent",
-        "AssociationEvent",
-    }
-)
+EVENT_TYPES = ("Object", "Aggregation", "Transaction", "Transformation", "Association")
+STANDARD_TYPES = tuple(f"{kind}Event" for kind in EVENT_TYPES)
 
 
 class Role(IntEnum):
@@ -58,13 +52,7 @@ class EdgeKind(IntEnum):
     DESTINATION = 13
 
 
-OBJECT_EDGES = (
-    EdgeKind.AGGREGATION,
-    EdgeKind.ASSOCIATION,
-    EdgeKind.TRANSFORMATION_INPUT,
-    EdgeKind.TRANSFORMATION_OUTPUT,
-    EdgeKind.LOT_MEMBER,
-)
+OBJECT_EDGES = tuple(kind for kind in EdgeKind if kind < EdgeKind.READ_POINT)
 PLACE_EDGES = (EdgeKind.READ_POINT, EdgeKind.BIZ_LOCATION, EdgeKind.SOURCE, EdgeKind.DESTINATION)
 CONTAINMENT = (EdgeKind.AGGREGATION, EdgeKind.ASSOCIATION)
 
@@ -107,7 +95,7 @@ class ReadEvent:
     """For a DELETE aggregation or association: the children it takes out of the parent
     (empty: all of them); None for every other event."""
     parent: str | None = None
-    places: tuple[str, ...] = field(default=())
+    places: tuple[str, ...] = ()
 
     @property
     def uris(self) -> set[str]:

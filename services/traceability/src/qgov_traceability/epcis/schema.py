@@ -16,14 +16,9 @@ from urllib.parse import unquote
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
 
+from qgov_traceability.epcis.reading import STANDARD_TYPES
+
 _DEFINITIONS = "#/definitions/"
-STANDARD_TYPES = (
-    "ObjectEvent",
-    "AggregationEvent",
-    "TransactionEvent",
-    "TransformationEvent",
-    "AssociationEvent",
-)
 _MESSAGE_LENGTH = 300
 
 
