@@ -9,16 +9,20 @@ committed to before. Pure and exact, so anyone can re-run it (the README's proce
 3. Each grade's candidates are ordered by (HMAC("enterprise:" + credit_code), credit_code),
    digests compared as bytes; the first ceil(ratio × number of that grade's candidates) are
    drawn, with the campaign's ratio for the grade (0 when it names none).
-4. For each drawn enterprise, the inspectors of the frozen pool not excluded for it (a declared
-   conflict, or its previous inspection's team) are ordered by
-   (HMAC("inspector:" + credit_code + ":" + badge_number), badge_number); the first
-   `inspectors_per_check` inspect it.
+4. For each drawn enterprise, with P the pool's badge numbers in ascending (ASCII) order and n
+   their number, take j = 0, 1, 2, ...: x = the first 8 bytes of
+   HMAC("inspector:" + credit_code + ":" + j in decimal) as an unsigned big-endian integer; skip
+   it when
+   x >= 2^64 - (2^64 mod n) (so every index is as likely); else P[x mod n] joins the team
+   unless the conflict rules exclude it for this enterprise (a declared conflict, or its
+   previous inspection's team) or it is in the team already; until `inspectors_per_check`
+   are drawn. With fewer free inspectors than that, the draw is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
+import itertools
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +33,7 @@ from qgov_shared.errors import RuleViolation
 GRADES = ("A", "B", "C", "D")
 SEED_PATTERN = r"^[0-9a-f]{64}$"
 RATIO_PLACES = 4
+_BLOCK = 64  # SHA-256's block size in bytes
 
 
 @dataclass(frozen=True, order=True)
@@ -51,7 +56,7 @@ def commitment(seed: str) -> str:
 
 def candidate_list(candidates: Iterable[Candidate]) -> str:
     """The canonical text of a candidate list, the one its hash is taken of."""
-    return "".join(f"{c.credit_code},{c.grade}\n" for c in sorted(candidates))
+    return "".join(f"{c.credit_code},{c.grade}\n" for c in sorted(candidates, key=_by_code))
 
 
 def parse_candidate_list(text: str) -> list[Candidate]:
@@ -83,7 +88,7 @@ def draw_enterprises(
     seed: str, candidates: Sequence[Candidate], ratios: Mapping[str, Decimal]
 ) -> list[Candidate]:
     """The drawn candidates, in credit-code order (step 3)."""
-    key = seed.encode("ascii")
+    mac = _Keyed(seed)
     drawn: list[Candidate] = []
     for grade in GRADES:
         members = [c for c in candidates if c.grade == grade]
@@ -92,10 +97,10 @@ def draw_enterprises(
             continue
         # The digest has a fixed length, so digest + code orders by (digest, code).
         ranked = sorted(
-            members, key=lambda c: _mac(key, f"enterprise:{c.credit_code}") + c.credit_code.encode()
+            members, key=lambda c: mac(f"enterprise:{c.credit_code}") + c.credit_code.encode()
         )
         drawn += ranked[:wanted]
-    return sorted(drawn)
+    return sorted(drawn, key=_by_code)
 
 
 def excluded_pairs(
@@ -116,20 +121,54 @@ def draw_inspectors(
     excluded: Collection[tuple[str, str]],
     per_check: int,
 ) -> dict[str, tuple[str, ...]]:
-    """Each drawn enterprise's inspectors by badge number (step 4); `excluded` holds
-    (badge_number, credit_code) pairs."""
-    key = seed.encode("ascii")
+    """Each drawn enterprise's inspectors by badge number, in the order drawn (step 4);
+    `excluded` holds (badge_number, credit_code) pairs."""
+    mac = _Keyed(seed)
+    badges = sorted(pool)
+    members = set(badges)
+    limit = 2**64 - 2**64 % len(badges) if badges else 0
+    barred: dict[str, set[str]] = {}
+    for badge, code in excluded:
+        barred.setdefault(code, set()).add(badge)
     teams: dict[str, tuple[str, ...]] = {}
     for code in credit_codes:
-        eligible = [badge for badge in pool if (badge, code) not in excluded]
-        if len(eligible) < per_check:
-            raise NotEnoughInspectors(code, len(eligible), per_check)
-        ranked = sorted(
-            eligible, key=lambda badge: _mac(key, f"inspector:{code}:{badge}") + badge.encode()
-        )
-        teams[code] = tuple(ranked[:per_check])
+        here = barred.get(code, set())
+        free = len(members) - len(members & here)
+        if free < per_check:
+            raise NotEnoughInspectors(code, free, per_check)
+        team: list[str] = []
+        for j in itertools.count():
+            x = int.from_bytes(mac(f"inspector:{code}:{j}")[:8], "big")
+            if x >= limit:
+                continue
+            badge = badges[x % len(badges)]
+            if badge not in here and badge not in team:
+                team.append(badge)
+                if len(team) == per_check:
+                    break
+        teams[code] = tuple(team)
     return teams
 
 
-def _mac(key: bytes, message: str) -> bytes:
-    return hmac.digest(key, message.encode("utf-8"), "sha256")
+def _by_code(candidate: Candidate) -> str:
+    return candidate.credit_code
+
+
+class _Keyed:
+    """HMAC-SHA256 under one key (RFC 2104), its padded key hashed once: a draw computes
+    one per candidate, and the library's one-shot `hmac.digest` costs several times more."""
+
+    def __init__(self, seed: str) -> None:
+        key = seed.encode("ascii")
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def __call__(self, message: str) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message.encode("utf-8"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()

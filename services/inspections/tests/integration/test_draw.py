@@ -29,11 +29,20 @@ def rerun(record: dict, candidates_text: str) -> dict[str, list[str]]:
         take = math.ceil(Fraction(record["ratios"].get(grade, "0")) * len(members))
         drawn += sorted(members, key=lambda code: (mac("enterprise:" + code), code))[:take]
     excluded = {(e["badge_number"], e["credit_code"]) for e in record["exclusions"]}
+    pool = sorted(record["inspector_pool"])
+    n = len(pool)
     teams = {}
     for code in sorted(drawn):
-        free = [b for b in record["inspector_pool"] if (b, code) not in excluded]
-        ranked = sorted(free, key=lambda b: (mac(f"inspector:{code}:{b}"), b))
-        teams[code] = ranked[: record["inspectors_per_check"]]
+        team, j = [], 0
+        while len(team) < record["inspectors_per_check"]:
+            x = int.from_bytes(mac(f"inspector:{code}:{j}")[:8], "big")
+            j += 1
+            if x >= 2**64 - 2**64 % n:
+                continue
+            badge = pool[x % n]
+            if (badge, code) not in excluded and badge not in team:
+                team.append(badge)
+        teams[code] = team
     return teams
 
 

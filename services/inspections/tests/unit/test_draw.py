@@ -4,6 +4,8 @@ and the list only, and no enterprise favoured over many draws."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import random
 from collections import Counter
@@ -107,6 +109,18 @@ def test_a_known_draw_stays_the_same():
     assert [teams[c.credit_code] for c in drawn] == KNOWN_TEAMS
 
 
+def test_the_order_is_the_standard_hmac_sha256_of_the_seed():
+    """The draw's own HMAC is RFC 2104's, as the library computes it."""
+    listed = candidates(30, grades="A")
+    drawn = draw_enterprises(SEED, listed, {"A": Decimal("0.2")})
+
+    def mac(code: str) -> bytes:
+        return hmac.new(SEED.encode(), f"enterprise:{code}".encode(), hashlib.sha256).digest()
+
+    expected = sorted(listed, key=lambda c: (mac(c.credit_code), c.credit_code))[:6]
+    assert drawn == sorted(expected)
+
+
 def test_too_few_inspectors_free_of_conflict_refuses_the_draw():
     code = credit_code(1)
     with pytest.raises(NotEnoughInspectors):
@@ -114,4 +128,4 @@ def test_too_few_inspectors_free_of_conflict_refuses_the_draw():
 
 
 KNOWN_CODES = ["00001F", "00012K", "00032M"]
-KNOWN_TEAMS = [("SG-1", "SG-2"), ("SG-3", "SG-2"), ("SG-3", "SG-2")]
+KNOWN_TEAMS = [("SG-1", "SG-2"), ("SG-3", "SG-1"), ("SG-2", "SG-3")]
