@@ -1,5 +1,5 @@
 """The whole platform for the web tests, on the real PostgreSQL and broker and over real HTTP:
-complaints, credit, the gateway and web, each on its own port, the gateway in front (the
+every service behind the gateway, and web, each on its own port, the gateway in front (the
 browser sees only its address). Started once for the web tests (it takes seconds); each test
 works with enterprises of its own (`Platform.new_enterprise`), so none sees another's cases.
 Test modules import the helpers with `from ..conftest import` or use the fixtures."""
@@ -15,6 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from qgov_brands import SERVICE as BRANDS
+from qgov_brands.dependencies import BrandsSettings
+from qgov_brands.main import create_app as create_brands
 from qgov_complaints import SERVICE as COMPLAINTS
 from qgov_complaints.main import ComplaintsSettings
 from qgov_complaints.main import create_app as create_complaints
@@ -30,12 +33,26 @@ from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.http import HttpServer
 from qgov_shared.testing.stack import RunningService, TestStack, run_service
+from qgov_standards import SERVICE as STANDARDS
+from qgov_standards.dependencies import StandardsSettings
+from qgov_standards.main import create_app as create_standards
+from qgov_traceability import SERVICE as TRACEABILITY
+from qgov_traceability.dependencies import TraceabilitySettings
+from qgov_traceability.main import create_app as create_traceability
 from qgov_web import SERVICE as WEB
 from qgov_web.main import WebSettings
 from qgov_web.main import create_app as create_web
 
 REGULATOR = ("demo-regulator", "demo-secret")  # the development regulator of 440200 (韶关)
 REGION = "440200"
+# The services behind the gateway whose pages web has: the spec, the app factory, the settings.
+SERVICES = (
+    (COMPLAINTS, create_complaints, ComplaintsSettings),
+    (CREDIT, create_credit, CreditSettings),
+    (STANDARDS, create_standards, StandardsSettings),
+    (BRANDS, create_brands, BrandsSettings),
+    (TRACEABILITY, create_traceability, TraceabilitySettings),
+)
 
 
 class Deferred:
@@ -94,19 +111,21 @@ async def running_platform(stack: TestStack) -> AsyncIterator[Platform]:
     clock = TestClock()
     web_app = Deferred()
     async with contextlib.AsyncExitStack() as running:
-        complaints = await running.enter_async_context(
-            run_service(
-                stack, COMPLAINTS, lambda s: create_complaints(s, clock=clock), ComplaintsSettings
+        prefix: dict[str, Any] = {}
+        services, urls = [], {}
+        for spec, create, settings_class in SERVICES:
+            service = await running.enter_async_context(
+                run_service(
+                    stack,
+                    spec,
+                    lambda s, create=create: create(s, clock=clock),
+                    settings_class,
+                    **prefix,
+                )
             )
-        )
-        prefix = {"kafka_topic_prefix": complaints.settings.kafka_topic_prefix}
-        credit = await running.enter_async_context(
-            run_service(
-                stack, CREDIT, lambda s: create_credit(s, clock=clock), CreditSettings, **prefix
-            )
-        )
-        complaints_server = await running.enter_async_context(HttpServer(complaints.app))
-        credit_server = await running.enter_async_context(HttpServer(credit.app))
+            prefix = {"kafka_topic_prefix": service.settings.kafka_topic_prefix}
+            services.append(service)
+            urls[spec.name] = (await running.enter_async_context(HttpServer(service.app))).url
         web_server = HttpServer(web_app)
         gateway = await running.enter_async_context(
             run_service(
@@ -115,11 +134,7 @@ async def running_platform(stack: TestStack) -> AsyncIterator[Platform]:
                 lambda s: create_gateway(s, clock=clock),
                 GatewaySettings,
                 environment="development",
-                upstream_urls={
-                    "complaints": complaints_server.url,
-                    "credit": credit_server.url,
-                    "web": web_server.url,
-                },
+                upstream_urls={**urls, "web": web_server.url},
                 feed_poll_interval_s=0.05,
                 run_webhook_dispatcher=False,
                 **prefix,
@@ -139,9 +154,9 @@ async def running_platform(stack: TestStack) -> AsyncIterator[Platform]:
         )
         web_app.app = web.app
         await running.enter_async_context(web_server)
-        for service in (complaints, credit):
+        for service in services:
             service.app.state.token_verifier = gateway.app.state.dependencies.token_verifier
-        for service in (complaints, credit, gateway):
+        for service in (*services, gateway):
             await service.consumers_assigned()
         yield Platform(gateway_server.url, gateway, web, clock)
 

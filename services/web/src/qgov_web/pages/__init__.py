@@ -1,6 +1,7 @@
 """The pages, by who they are for."""
 
 from qgov_web.pages import (
+    catalogue,
     dashboard,
     enterprises,
     filing,
@@ -18,4 +19,5 @@ ROUTERS = (
     regulators.router,
     dashboard.router,
     enterprises.router,
+    catalogue.router,
 )
