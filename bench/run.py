@@ -41,6 +41,7 @@ BENCHMARKS = {
     "brands": Benchmark(
         "bench.brands", "credit listing → award suspended, vs raw produce → consume"
     ),
+    "inspections": Benchmark("bench.inspections", "the draw from 1M candidates vs a raw sort"),
     "memory": Benchmark("bench.memory", "every service's RSS idle and after a load"),
     "standards": Benchmark(
         "bench.standards", "search at 200k, ranking 10k, declaration filing vs bare baselines"

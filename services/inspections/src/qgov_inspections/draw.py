@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import operator
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +34,7 @@ from qgov_shared.errors import RuleViolation
 GRADES = ("A", "B", "C", "D")
 SEED_PATTERN = r"^[0-9a-f]{64}$"
 RATIO_PLACES = 4
+_by_code = operator.attrgetter("credit_code")
 _BLOCK = 64  # SHA-256's block size in bytes
 
 
@@ -56,7 +58,7 @@ def commitment(seed: str) -> str:
 
 def candidate_list(candidates: Iterable[Candidate]) -> str:
     """The canonical text of a candidate list, the one its hash is taken of."""
-    return "".join(f"{c.credit_code},{c.grade}\n" for c in sorted(candidates, key=_by_code))
+    return "".join([f"{c.credit_code},{c.grade}\n" for c in sorted(candidates, key=_by_code)])
 
 
 def parse_candidate_list(text: str) -> list[Candidate]:
@@ -148,10 +150,6 @@ def draw_inspectors(
                     break
         teams[code] = tuple(team)
     return teams
-
-
-def _by_code(candidate: Candidate) -> str:
-    return candidate.credit_code
 
 
 class _Keyed:
