@@ -4,6 +4,7 @@ published keys), the page renderer and the CSRF signer are built here once."""
 from __future__ import annotations
 
 import logging
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -32,6 +33,8 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock = system_clo
         base_url=settings.gateway_url,
         timeout=settings.gateway_timeout_s,
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # One client for every visitor: it must keep no cookie the platform might set.
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
     )
     deps = WebDependencies(
         settings=settings,
