@@ -116,7 +116,7 @@ async def _dispatch_webhooks(runtime: Runtime, deps: GatewayDependencies) -> Non
 
 
 async def _rebuild_stale_documents(runtime: Runtime) -> None:
-    rebuilt = await profile_documents.rebuild_stale(runtime.unit_of_work)
+    rebuilt = await profile_documents.rebuild_stale(runtime.unit_of_work, runtime.stop)
     if rebuilt:
         log.info("rebuilt %d stale profile documents", rebuilt)
 

@@ -9,6 +9,7 @@ with none, from before documents existed) is rebuilt at start by `rebuild_stale`
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -162,11 +163,14 @@ async def store(connection: asyncpg.Connection, codes: Sequence[str]) -> None:
     )
 
 
-async def rebuild_stale(unit_of_work: Callable[[], UnitOfWork]) -> int:
+async def rebuild_stale(
+    unit_of_work: Callable[[], UnitOfWork], stop: asyncio.Event | None = None
+) -> int:
     """Rebuild every document missing or of an older layout, `REBUILD_BATCH` profiles per
-    transaction (skipping those a consumer holds: it stores theirs itself); how many."""
+    transaction (skipping those a consumer holds: it stores theirs itself), until done or
+    `stop` is set; how many."""
     rebuilt = 0
-    while True:
+    while stop is None or not stop.is_set():
         async with unit_of_work() as uow:
             connection = await uow.connection()
             codes = [row[0] for row in await connection.fetch(_STALE, LAYOUT, REBUILD_BATCH)]
@@ -174,4 +178,5 @@ async def rebuild_stale(unit_of_work: Callable[[], UnitOfWork]) -> int:
             await uow.commit()
         rebuilt += len(codes)
         if len(codes) < REBUILD_BATCH:
-            return rebuilt
+            break
+    return rebuilt

@@ -5,8 +5,7 @@ regulators' webhook subscriptions with their deliveries."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,16 +57,20 @@ def _is_overdue() -> ColumnElement[bool]:
 
 
 # Both documents only when the caller may see the full one; the sources' freshness as it is now.
+# Through the profile, so an enterprise nobody has mentioned is one statement too.
 _FRESHNESS_NOW = """ARRAY(SELECT source FROM source_watermarks ORDER BY source) AS sources,
     ARRAY(SELECT last_event_time FROM source_watermarks ORDER BY source) AS source_times"""
 _PUBLIC_PROFILE = f"""
-SELECT region_code, public_view::text AS public_view, NULL AS full_view, {_FRESHNESS_NOW}
-FROM profile_documents WHERE credit_code = $1"""
+SELECT document.credit_code IS NOT NULL AS stored, profile.region_code,
+    document.public_view::text AS public_view, NULL AS full_view, {_FRESHNESS_NOW}
+FROM enterprise_profiles AS profile LEFT JOIN profile_documents AS document USING (credit_code)
+WHERE profile.credit_code = $1"""
 _EITHER_PROFILE = f"""
-SELECT region_code, public_view::text AS public_view, full_view::text AS full_view,
+SELECT document.credit_code IS NOT NULL AS stored, profile.region_code,
+    document.public_view::text AS public_view, document.full_view::text AS full_view,
     {_FRESHNESS_NOW}
-FROM profile_documents WHERE credit_code = $1"""
-_FRESHNESS = f"SELECT {_FRESHNESS_NOW}"
+FROM enterprise_profiles AS profile LEFT JOIN profile_documents AS document USING (credit_code)
+WHERE profile.credit_code = $1"""
 _FRESHNESS_JSON = TypeAdapter(list[SourceFreshness])
 
 
@@ -75,26 +78,28 @@ async def profile(connection: asyncpg.Connection, credit_code: str, principal: P
     """The profile `principal` may see, as the body of the answer: its stored document, with
     the sources' freshness added as it stands."""
     may_see_full = domain.may_see_full_profile(principal, credit_code)
-    query = _EITHER_PROFILE if may_see_full else _PUBLIC_PROFILE
-    row = await connection.fetchrow(query, credit_code) or await _unstored(connection, credit_code)
+    row = await connection.fetchrow(
+        _EITHER_PROFILE if may_see_full else _PUBLIC_PROFILE, credit_code
+    )
+    if row is None:
+        raise EnterpriseNotFound()
     full = may_see_full and domain.sees_full_profile(principal, credit_code, row["region_code"])
+    view = "full_view" if full else "public_view"
+    document = row[view] if row["stored"] else await _unstored(connection, credit_code, view)
     freshness = [
         SourceFreshness(source=source, last_event_time=time)
         for source, time in zip(row["sources"], row["source_times"], strict=True)
     ]
-    document = row["full_view" if full else "public_view"]
     return b"".join(
         (document[:-1].encode(), b', "sources": ', _FRESHNESS_JSON.dump_json(freshness), b"}")
     )
 
 
-async def _unstored(connection: asyncpg.Connection, credit_code: str) -> Mapping[str, Any]:
-    """A profile whose documents are not stored yet (from before they were, until
-    `profile_documents.rebuild_stale` has run): its documents built as they would be."""
-    built = (await profile_documents.build(connection, [credit_code])).get(credit_code)
-    if built is None:
-        raise EnterpriseNotFound()
-    return {**dataclasses.asdict(built), **await connection.fetchrow(_FRESHNESS)}
+async def _unstored(connection: asyncpg.Connection, credit_code: str, view: str) -> str:
+    """A document not stored yet (from before documents were, until
+    `profile_documents.rebuild_stale` has run), built as it would be."""
+    built = await profile_documents.build(connection, [credit_code])
+    return getattr(built[credit_code], view)
 
 
 async def _sources(session: AsyncSession) -> list[dict[str, Any]]:
