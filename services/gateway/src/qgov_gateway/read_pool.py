@@ -11,9 +11,8 @@ so a gateway starts while its database is down.
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -30,7 +29,11 @@ class ReadPool:
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(
-            self._dsn, min_size=0, max_size=self._size, init=_decode_json
+            self._dsn,
+            min_size=0,
+            max_size=self._size,
+            init=_decode_json,
+            reset=_nothing_to_reset,
         )
 
     async def close(self) -> None:
@@ -38,13 +41,18 @@ class ReadPool:
             await self._pool.close()
             self._pool = None
 
-    @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
-        """A connection for reads: each statement on it is a transaction of its own."""
+    def connection(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        """A connection for reads (`async with`): each statement on it is a transaction of its
+        own."""
         if self._pool is None:
             raise RuntimeError("the read pool opens with the app's lifespan")
-        async with self._pool.acquire() as connection:
-            yield connection
+        return self._pool.acquire()
+
+
+async def _nothing_to_reset(connection: asyncpg.Connection) -> None:
+    """The reads set nothing in the session (no settings, listeners, advisory locks or open
+    cursors, and each statement is its own transaction), so a connection goes back to the pool
+    without asyncpg's default reset, a round trip of RESET ALL, UNLISTEN * and the like."""
 
 
 async def _decode_json(connection: asyncpg.Connection) -> None:
