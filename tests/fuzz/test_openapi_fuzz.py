@@ -1,7 +1,9 @@
 """Every installed service, fuzzed through its OpenAPI document on the real stack: whatever a
 caller sends, the answer is documented (status code, content type and body) and never a 5xx.
 The gateway is fuzzed through the whole platform's document, the services it routes to
-running behind it. A new service joins by being installed."""
+running behind it: its own operations as every caller, those it forwards as the anonymous
+caller (each service is fuzzed as every caller on its own). A new service joins by being
+installed."""
 
 from __future__ import annotations
 

@@ -169,6 +169,15 @@ def _findings(event: events.EngineEvent, caller: str) -> Iterator[Finding]:
 class Target:
     url: str
     document: dict[str, Any]
+    # The paths the service answers itself; the rest of `document` it forwards (the gateway).
+    own_paths: frozenset[str]
+
+    def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The document of the service's own operations, and that of those it forwards."""
+        paths = self.document.get("paths", {})
+        own = {path: item for path, item in paths.items() if path in self.own_paths}
+        forwarded = {path: item for path, item in paths.items() if path not in self.own_paths}
+        return {**self.document, "paths": own}, {**self.document, "paths": forwarded}
 
 
 @contextlib.asynccontextmanager
@@ -199,7 +208,7 @@ async def serving(
         server = await running.enter_async_context(HttpServer(service.app))
         async with httpx.AsyncClient(base_url=server.url) as client:
             document = (await client.get("/openapi.json")).raise_for_status().json()
-        yield Target(server.url, document)
+        yield Target(server.url, document, frozenset(service.app.openapi().get("paths", {})))
 
 
 @contextlib.asynccontextmanager
@@ -229,11 +238,18 @@ def _upstream_names(settings_class: type[ServiceSettings]) -> list[str]:
 async def fuzz_as_each(
     target: Target, every: list[Caller], *, max_examples: int, seed: int
 ) -> list[Finding]:
-    """`fuzz` as each caller in turn, in a worker thread while the service serves."""
+    """`fuzz` as each caller in turn, in a worker thread while the service serves. Operations
+    the service forwards to others are fuzzed once, as the anonymous caller (the first): what
+    each role may do there is the other service's, fuzzed against it directly; here it is the
+    forwarding that meets every input."""
+    own, forwarded = target.split()
+    runs = [(own, caller) for caller in every]
+    if forwarded["paths"]:
+        runs.append((forwarded, every[0]))
     findings: list[Finding] = []
-    for caller in every:
+    for document, caller in runs:
         findings += await asyncio.to_thread(
-            fuzz, target.document, target.url, caller, max_examples=max_examples, seed=seed
+            fuzz, document, target.url, caller, max_examples=max_examples, seed=seed
         )
     return findings
 
