@@ -31,7 +31,8 @@ class FileReasons(SQLModel, table=True):
     """The reasons behind each file's stored assessment (its live records, as `grade.changed`
     publishes them), written with the assessment every time it is: what lets a new record
     extend the assessment instead of re-reading the whole file. A file without them (opened
-    before they were kept) is assessed from its records the next time it changes."""
+    before they were kept) is assessed from its records the next time it changes. They are
+    published as stored: a change to what a reason says (`events.Reason`) wants a rebuild."""
 
     __tablename__ = "file_reasons"
 

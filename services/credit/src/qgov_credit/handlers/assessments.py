@@ -23,38 +23,30 @@ from qgov_credit.domain import Record
 from qgov_credit.events import published
 from qgov_credit.handlers import Context
 
-_FILE = """
-SELECT e.credit_code, e.name, e.region_code, e.score, e.grade, e.rule_version, e.assessed_on,
-    e.next_change_on, e.listed{reasons}
-FROM enterprises AS e{join}
-WHERE {where}
-ORDER BY {order}
-{limit}FOR UPDATE OF e{skip}
+_FILE_COLUMNS = """e.credit_code, e.name, e.region_code, e.score, e.grade, e.rule_version,
+    e.assessed_on, e.next_change_on, e.listed"""
+_BY_CODE = f"""
+SELECT {_FILE_COLUMNS}, coalesce(r.reasons, h.reasons)::text AS reasons
+FROM enterprises AS e
+LEFT JOIN file_reasons AS r ON r.credit_code = e.credit_code
+LEFT JOIN grade_changes AS h ON h.id = r.history_id
+WHERE e.credit_code = ANY($1::varchar[])
+ORDER BY e.credit_code
+FOR UPDATE OF e
 """
-_WITH_REASONS = {
-    "reasons": ", coalesce(r.reasons, h.reasons)::text AS reasons",
-    "join": " LEFT JOIN file_reasons AS r ON r.credit_code = e.credit_code"
-    " LEFT JOIN grade_changes AS h ON h.id = r.history_id",
-}
-_NO_REASONS = {"reasons": ", NULL AS reasons", "join": ""}
-_BY_CODE = _FILE.format(
-    **_WITH_REASONS,
-    where="e.credit_code = ANY($1::varchar[])",
-    order="e.credit_code",
-    limit="",
-    skip="",
-)
 # A rebuild and the periodic regrade assess from the records anyway: no stored reasons needed.
-_AFTER_CODE = _FILE.format(
-    **_NO_REASONS, where="e.credit_code > $1", order="e.credit_code", limit="LIMIT $2 ", skip=""
-)
-_DUE = _FILE.format(
-    **_NO_REASONS,
-    where="e.next_change_on <= $1",
-    order="e.next_change_on, e.credit_code",
-    limit="LIMIT $2 ",
-    skip=" SKIP LOCKED",
-)
+_AFTER_CODE = f"""
+SELECT {_FILE_COLUMNS}, NULL AS reasons FROM enterprises AS e
+WHERE e.credit_code > $1
+ORDER BY e.credit_code LIMIT $2
+FOR UPDATE
+"""
+_DUE = f"""
+SELECT {_FILE_COLUMNS}, NULL AS reasons FROM enterprises AS e
+WHERE e.next_change_on <= $1
+ORDER BY e.next_change_on, e.credit_code LIMIT $2
+FOR UPDATE SKIP LOCKED
+"""
 _RECORDS = """
 SELECT credit_code, id, kind, severity, effective_on FROM credit_records
 WHERE credit_code = ANY($1::varchar[])
@@ -206,6 +198,8 @@ async def records_of(
     """Every record of these enterprises, by enterprise (in no particular order: an
     assessment orders what it needs)."""
     records: dict[str, list[Record]] = defaultdict(list)
+    if not codes:
+        return records
     for code, *record in await connection.fetch(_RECORDS, list(codes)):
         records[code].append(Record(*record))
     return records

@@ -53,10 +53,10 @@ async def take_records(
         files[code].restate(domain.assess(before, ctx.today, ctx.policy), ctx)
     for item in taken:
         file = files[item.credit_code]
-        # Only a repeat looks back, at the records up to it; those were read for it above.
-        looked_back = repeats and item.credit_code in repeats
+        # Only a repeat looks back, at the records up to it: read for it above.
+        looks_back = item.record.kind == ctx.policy.listing.repeated_kind
         so_far = (
-            [r for r in records[item.credit_code] if r.id <= item.record.id] if looked_back else []
+            [r for r in records[item.credit_code] if r.id <= item.record.id] if looks_back else []
         )
         last_delisted_on = delistings.get(item.credit_code)
         await list_if_called_for(file, item.record, so_far, last_delisted_on, uow, ctx)

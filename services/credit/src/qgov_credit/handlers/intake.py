@@ -10,16 +10,18 @@ read of the files concerned, one write of each back (`grading.take_records`).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from qgov_credit.domain import Record
 from qgov_credit.handlers import CHINA, Context
 from qgov_credit.handlers.files import open_files, record_row, store_records
 from qgov_credit.handlers.grading import Taken, take_records
 from qgov_credit.models import IntakeEntry
+from qgov_credit.policy import IntakeRule
 from qgov_shared.envelope import CloudEvent
 from qgov_shared.sql import FastInsert
 from qgov_shared.uow import UnitOfWork
-from qgov_shared.uscc import is_valid_credit_code, parse_credit_code
+from qgov_shared.uscc import InvalidCreditCode, parse_credit_code
 
 _LOG = FastInsert(IntakeEntry.__table__)
 
@@ -34,8 +36,7 @@ async def take_in_all(events: list[CloudEvent], uow: UnitOfWork, ctx: Context) -
     log, named, rows, causes = [], [], [], []
     for event in events:
         rule = ctx.policy.intake_for(event.type, event.data)
-        valid = event.subject is not None and is_valid_credit_code(event.subject)
-        code = parse_credit_code(event.subject).value if valid else None  # as the API spells it
+        code = _credit_code(event.subject)
         outcome = "recorded" if rule and code else "no_rule" if rule is None else "no_enterprise"
         log.append(
             {
@@ -50,13 +51,7 @@ async def take_in_all(events: list[CloudEvent], uow: UnitOfWork, ctx: Context) -
             continue
         name = event.data.get("respondent_name") or event.data.get("enterprise_name") or code
         named.append((code, name, None))
-        occurred = event.data.get(rule.occurred_on) if rule.occurred_on else None
-        effective_on = (
-            date.fromisoformat(occurred) if occurred else event.time.astimezone(CHINA).date()
-        )
-        rows.append(
-            record_row(code, rule.kind, rule.severity, effective_on, ctx, source_event=event)
-        )
+        rows.append(_record_of(event, rule, code, ctx))
         causes.append(f"event:{event.type}:{event.id}")
     await _LOG.many(await uow.connection(), log)
     if not rows:
@@ -72,3 +67,18 @@ async def take_in_all(events: list[CloudEvent], uow: UnitOfWork, ctx: Context) -
         for row, cause in zip(rows, causes, strict=True)
     ]
     await take_records(taken, files, uow, ctx)
+
+
+def _record_of(event: CloudEvent, rule: IntakeRule, code: str, ctx: Context) -> dict[str, Any]:
+    """The record a rule makes of an event, dated the day its data names (else its time)."""
+    occurred = event.data.get(rule.occurred_on) if rule.occurred_on else None
+    effective_on = date.fromisoformat(occurred) if occurred else event.time.astimezone(CHINA).date()
+    return record_row(code, rule.kind, rule.severity, effective_on, ctx, source_event=event)
+
+
+def _credit_code(subject: str | None) -> str | None:
+    """The event's subject as the API spells a credit code; None if it is no valid one."""
+    try:
+        return parse_credit_code(subject).value if subject is not None else None
+    except InvalidCreditCode:
+        return None
