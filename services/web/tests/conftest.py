@@ -25,10 +25,8 @@ from qgov_credit import SERVICE as CREDIT
 from qgov_credit.main import CreditSettings
 from qgov_credit.main import create_app as create_credit
 from qgov_gateway import SERVICE as GATEWAY
-from qgov_gateway import routing
 from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as create_gateway
-from qgov_shared.http.middleware import BodyRulesMiddleware
 from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.http import HttpServer
@@ -96,16 +94,6 @@ class Platform:
         return Enterprise(code, name, issued["client_id"], issued["client_secret"])
 
 
-def accept_page_forms(gateway_app) -> None:
-    """The gateway takes the pages' form posts on page paths (`routing.PAGE_MEDIA_TYPES`).
-    The gateway's composition root names its body rules itself; until it adds the pages'
-    rules there, they are added here, before the app serves its first request."""
-    for middleware in gateway_app.user_middleware:
-        if middleware.cls is BodyRulesMiddleware:
-            rules = dict(middleware.kwargs["media_types"])
-            middleware.kwargs["media_types"] = {**routing.PAGE_MEDIA_TYPES, **rules}
-
-
 @contextlib.asynccontextmanager
 async def running_platform(stack: TestStack) -> AsyncIterator[Platform]:
     clock = TestClock()
@@ -140,7 +128,6 @@ async def running_platform(stack: TestStack) -> AsyncIterator[Platform]:
                 **prefix,
             )
         )
-        accept_page_forms(gateway.app)
         gateway_server = await running.enter_async_context(HttpServer(gateway.app))
         web = await running.enter_async_context(
             run_service(

@@ -78,6 +78,7 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
             "": ("application/json",),
             "/oauth/": ("application/x-www-form-urlencoded",),
             "/open311/": ("application/x-www-form-urlencoded",),
+            **routing.PAGE_MEDIA_TYPES,
         },
         on_startup=start,
         # /openapi.json and /docs are the whole platform's (platform_docs), not FastAPI's.

@@ -233,7 +233,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/openapi.json")
 async def platform_openapi(request: Request, deps: GatewayDependenciesDep) -> JSONResponse:
-    docs, unavailable = await deps.service_docs.collect(deps.upstreams, set(ROUTES.values()))
+    # Only the services this gateway is set to reach are part of its platform.
+    routed = set(ROUTES.values()) & set(deps.upstreams.clients)
+    docs, unavailable = await deps.service_docs.collect(deps.upstreams, routed)
     merged = merge_openapi(request.app.openapi(), docs, ROUTES)
     merged["x-qgov-unavailable"] = unavailable
     return JSONResponse(merged)
