@@ -31,6 +31,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
@@ -243,13 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="runs, each on fresh databases (3; quick 1)")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = parse_sizes(parser, argv, QUICK, FULL)
     with stack_session(args.verbose) as (stack, _):
         runs = asyncio.run(
             repeat_runs(stack, args.runs, lambda run: measure_one(stack, args.samples, run))
         )
     medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-    table, _ = ratio_table(
+    table, ratios = ratio_table(
         f"brands: suspension on listing, {args.samples} samples, median of {len(runs)} run(s)",
         ROWS,
         runs,
@@ -264,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         highlight=False,
     )
     ok = all(run["arrived"] == args.samples for run in runs)
+    if args.json:
+        figures = {"runs": runs, "medians": medians, "ratios": ratios, "ok": ok}
+        args.json.write_text(json.dumps(figures, indent=2))
     console.print(
         f"check: every award.suspended arrived ({args.samples} per run) — "
         + ("ok" if ok else "MISSING"),

@@ -73,6 +73,16 @@ TARGETS: tuple[Target, ...] = (
            at_most=50),
     Target("largest service RSS after load", "memory", "largest_after_mb", None, "MB", "value",
            at_most=200),
+    # The services' own issues (#11–#15).
+    Target("forward trace p99, 1M ÷ 10k events", "traceability", "trace_p99_l", "trace_p99_s",
+           "ms", "ratio", at_most=2),
+    Target("MATCH_anyEPC p99, 1M ÷ 10k events", "traceability", "match_p99_l", "match_p99_s",
+           "ms", "ratio", at_most=2),
+    Target("home page p99", "web", "home_p99", "home_api_p99", "ms", "value", at_most=100),
+    Target("enterprise page p99", "web", "enterprise_p99", "enterprise_api_p99", "ms", "value",
+           at_most=100),
+    Target("work-queue page p99", "web", "queue_p99", "queue_api_p99", "ms", "value",
+           at_most=100),
 )  # fmt: skip
 
 
