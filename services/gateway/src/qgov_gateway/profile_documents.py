@@ -21,12 +21,12 @@ from qgov_gateway.projections import SECTIONS
 from qgov_gateway.schemas import ProfileDocument
 from qgov_shared.uow import UnitOfWork
 
-LAYOUT = 1
+LAYOUT = 2
 """The documents' layout: raise it when what a document holds changes, and every stored one
 is rebuilt at the next start."""
 HISTORY_SHOWN = 20
 REBUILD_BATCH = 500
-EMPTY_SECTIONS = ("awards", "standards", "recalls", "certificates")
+EMPTY_SECTIONS = ("awards", "standards", "recalls", "certificates", "inspections")
 
 # One statement for all a chunk's documents: each profile with its newest grade changes and
 # its submissions counted by kind, status and overdue, as arrays (asyncpg decodes them, times

@@ -24,6 +24,7 @@ from qgov_gateway.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from qgov_gateway.projections import OVERVIEWS
 from qgov_gateway.schemas import FeedItem, SourceFreshness
 from qgov_shared.auth import Principal
 from qgov_shared.db import SessionFactory
@@ -126,8 +127,7 @@ async def overview(session: AsyncSession, scopes: Sequence[str], now: datetime) 
                 select(func.count()).where(submission_scope, _is_overdue())
             ),
         },
-        # Open recalls come from the traceability service's events once it publishes.
-        "recalls": {"open": 0},
+        **{part.name: await part.read(session, scopes, now) for part in OVERVIEWS},
         "largest_falls": await _largest_falls(session, scopes, now - FALL_WINDOW),
         "as_of": now,
         "sources": await _sources(session),

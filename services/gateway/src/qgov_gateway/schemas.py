@@ -1,11 +1,22 @@
 """The gateway's public models."""
 
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from qgov_gateway.projections.credit import Grade, Reason
+from qgov_gateway.source_views import (
+    Award,
+    AwardCounts,
+    Certificate,
+    CertificateCounts,
+    InspectionCounts,
+    InspectionResult,
+    Recall,
+    RecallCounts,
+    StandardCounts,
+    StandardDeclaration,
+)
 
 
 class SourceStatus(BaseModel):
@@ -72,10 +83,11 @@ class ProfileDocument(BaseModel):
     region_code: str
     credit: CreditView
     complaints: ComplaintStatistics
-    awards: list[dict[str, Any]]
-    standards: list[dict[str, Any]]
-    recalls: list[dict[str, Any]]
-    certificates: list[dict[str, Any]]
+    awards: list[Award] = Field(description="the newest first")
+    standards: list[StandardDeclaration] = Field(description="standing first, newest first")
+    recalls: list[Recall] = Field(description="open first, newest first")
+    certificates: list[Certificate] = Field(description="the newest issued")
+    inspections: list[InspectionResult] = Field(description="the newest final results")
     as_of: datetime = Field(description="the time of the newest event about this enterprise")
 
 
@@ -111,7 +123,11 @@ class Overview(BaseModel):
     regions: list[str] = Field(description="the regions counted; empty for the whole country")
     enterprises: EnterpriseCounts
     complaints: ComplaintCounts
-    recalls: dict[str, int]
+    awards: AwardCounts
+    standards: StandardCounts
+    recalls: RecallCounts
+    certificates: CertificateCounts
+    inspections: InspectionCounts
     largest_falls: list[GradeFall] = Field(description="largest score falls in the last 30 days")
     as_of: datetime
     sources: list[SourceFreshness]

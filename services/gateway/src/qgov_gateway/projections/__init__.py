@@ -10,18 +10,27 @@ reads by changing its contract, and that test fails when it does.
 
 To take in a new service's events: write `projections/<service>.py` with its models, its
 `PROJECTIONS` (event type → `Projection`) and, if its events fill a list of the profile
-(`awards`, `standards`, `recalls`, `certificates`), its `SECTIONS`; add its tables in a
-migration; and add the module to `SOURCES` below.
+(`awards`, `standards`, `recalls`, `certificates`, `inspections`), its `SECTIONS`; if it
+counts in the regulators' overview, its `OVERVIEW` parts; add its tables in a migration; and
+add the module to `SOURCES` below.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from qgov_gateway.projections import complaints, credit
+from qgov_gateway.projections import (
+    brands,
+    complaints,
+    credit,
+    inspections,
+    standards,
+    traceability,
+)
 from qgov_gateway.projections.base import ProfileSection, Projection
+from qgov_gateway.projections.overview import OverviewPart
 
-SOURCES: tuple[ModuleType, ...] = (credit, complaints)
+SOURCES: tuple[ModuleType, ...] = (credit, complaints, brands, standards, traceability, inspections)
 
 # Where each event type a service publishes reaches the read model; a type not here only
 # advances its source's watermark.
@@ -34,4 +43,9 @@ PROJECTIONS: dict[str, Projection] = {
 # The profile's lists each source fills; a list no source fills yet is empty.
 SECTIONS: tuple[ProfileSection, ...] = tuple(
     section for source in SOURCES for section in getattr(source, "SECTIONS", ())
+)
+
+# The parts of the regulators' overview each source counts, beside the gateway's own.
+OVERVIEWS: tuple[OverviewPart, ...] = tuple(
+    part for source in SOURCES for part in getattr(source, "OVERVIEW", ())
 )

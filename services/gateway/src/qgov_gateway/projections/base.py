@@ -75,7 +75,7 @@ class Projection(Generic[View]):
     apply: Callable[[View, CloudEvent, Chunk], None]
 
 
-SectionName = Literal["awards", "standards", "recalls", "certificates"]
+SectionName = Literal["awards", "standards", "recalls", "certificates", "inspections"]
 
 
 @dataclass(frozen=True)
