@@ -158,11 +158,14 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     subscriptions: Iterable[Subscription] = (),
     media_types: Mapping[str, Iterable[str]] | None = None,
+    max_body_bytes_under: Mapping[str, int] | None = None,
     on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
     openapi_url: str | None = "/openapi.json",
 ) -> FastAPI:
     """`openapi_url=None` leaves out FastAPI's /openapi.json, /docs and /redoc, for a service
-    that serves its own (the gateway's platform-wide document); `app.openapi()` still works."""
+    that serves its own (the gateway's platform-wide document); `app.openapi()` still works.
+    Bodies are limited to `settings.max_body_bytes`, or under a path prefix of
+    `max_body_bytes_under` to its limit."""
     settings = dependencies.settings
     subscriptions = list(subscriptions)
 
@@ -216,6 +219,7 @@ def create_service_app(
         BodyRulesMiddleware,
         max_bytes=settings.max_body_bytes,
         media_types=media_types or {"": ("application/json",)},
+        max_bytes_under=max_body_bytes_under,
     )
     # The last added is the outermost: CORS answers preflights and labels even 413/415 answers,
     # and every response, a preflight's too, carries a request id and the security headers.

@@ -37,6 +37,10 @@ class GatewaySettings(ServiceSettings):
         description="Where each service answers (JSON object: service -> base URL).",
     )
     upstream_timeout_s: float = 10.0
+    epcis_max_body_bytes: int = Field(
+        16 * 1024 * 1024,
+        description="The largest body passed on under /epcis/ (an EPCIS capture document).",
+    )
     read_pool_size: int = Field(
         10, description="Connections the profile reads may hold, beside the engine's pool."
     )

@@ -78,8 +78,10 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
             "": ("application/json",),
             "/oauth/": ("application/x-www-form-urlencoded",),
             "/open311/": ("application/x-www-form-urlencoded",),
+            "/epcis/": routing.EPCIS_MEDIA_TYPES,
             **routing.PAGE_MEDIA_TYPES,
         },
+        max_body_bytes_under={"/epcis/": settings.epcis_max_body_bytes},
         on_startup=start,
         # /openapi.json and /docs are the whole platform's (platform_docs), not FastAPI's.
         openapi_url=None,

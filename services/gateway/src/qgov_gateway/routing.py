@@ -49,6 +49,28 @@ ROUTES: dict[str, str] = {
     "/01": "traceability",
     "/api/v1/inspections": "inspections",
 }
+# The request headers the EPCIS 2.0 REST binding defines (versions, formats, the capture's
+# error behaviour), and those it answers with (its limits, versions and a page's next link).
+_EPCIS_REQUEST_HEADERS = (
+    "gs1-capture-error-behaviour",
+    "gs1-epcis-version",
+    "gs1-epcis-min",
+    "gs1-epcis-max",
+    "gs1-cbv-version",
+    "gs1-cbv-min",
+    "gs1-cbv-max",
+    "gs1-epc-format",
+    "gs1-cbv-xml-format",
+    "gs1-extensions",
+)
+_EPCIS_RETURNED_HEADERS = (
+    "link",
+    "gs1-epcis-capture-limit",
+    "gs1-epcis-capture-file-size-limit",
+    "gs1-epcis-version",
+    "gs1-cbv-version",
+)
+EPCIS_MEDIA_TYPES = ("application/json", "application/ld+json")
 _FORWARDED_REQUEST_HEADERS = (
     "accept",
     "authorization",
@@ -56,6 +78,7 @@ _FORWARDED_REQUEST_HEADERS = (
     "idempotency-key",
     "x-request-id",
     "x-tracking-token",
+    *_EPCIS_REQUEST_HEADERS,
 )
 _RETURNED_HEADERS = (
     "content-type",
@@ -66,6 +89,7 @@ _RETURNED_HEADERS = (
     "allow",
     "www-authenticate",
     "cache-control",
+    *_EPCIS_RETURNED_HEADERS,
 )
 # The web app's pages: the home page and these prefixes (none is an API's, none the gateway's).
 PAGES_SERVICE = "web"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +17,7 @@ from qgov_shared.telemetry import request_id
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+_Rule = TypeVar("_Rule")
 
 
 class RequestContextMiddleware:
@@ -46,33 +48,39 @@ class RequestContextMiddleware:
 class BodyRulesMiddleware:
     """413 for bodies over `max_bytes` (declared or streamed); 415 for unaccepted media types.
 
-    `media_types` maps path prefixes to what bodies under them may be; the longest matching
-    prefix wins, and "" is the default for every other path.
+    `media_types` maps path prefixes to what bodies under them may be, and `max_bytes_under`
+    to a limit other than `max_bytes` (larger documents under one prefix, say); the longest
+    matching prefix wins, and "" is the default for every other path.
     """
 
     def __init__(
-        self, app: ASGIApp, *, max_bytes: int, media_types: Mapping[str, Iterable[str]]
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        media_types: Mapping[str, Iterable[str]],
+        max_bytes_under: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
-        self.media_types = sorted(
-            ((prefix, frozenset(types)) for prefix, types in media_types.items()),
-            key=lambda rule: len(rule[0]),
-            reverse=True,
+        self.media_types = _longest_first(
+            {prefix: frozenset(types) for prefix, types in media_types.items()}
         )
+        self.limits = _longest_first({"": max_bytes, **(max_bytes_under or {})})
 
     def accepted(self, path: str) -> frozenset[str]:
-        return next(
-            (types for prefix, types in self.media_types if path.startswith(prefix)), frozenset()
-        )
+        return _rule_for(self.media_types, path, frozenset())
+
+    def max_bytes(self, path: str) -> int:
+        return _rule_for(self.limits, path, 0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes(scope["path"])
         length = _header(scope, "content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._too_large(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await _too_large(limit, scope, receive, send)
             return
         has_body = (length not in (None, "0")) or _header(scope, "transfer-encoding") is not None
         media_type = (_header(scope, "content-type") or "").split(";")[0].strip().lower()
@@ -86,26 +94,36 @@ class BodyRulesMiddleware:
                 headers={"Accept-Post": listed},
             )(scope, receive, send)
             return
-        await self.app(scope, self._counting(receive), send)
+        await self.app(scope, _counting(receive, limit), send)
 
-    def _counting(self, receive: Receive) -> Receive:
-        received = 0
 
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise HTTPException(413, f"The body is larger than {self.max_bytes} bytes.")
-            return message
+def _longest_first(rules: Mapping[str, _Rule]) -> list[tuple[str, _Rule]]:
+    return sorted(rules.items(), key=lambda rule: len(rule[0]), reverse=True)
 
-        return counted
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await problem_response(
-            413, f"The body is larger than {self.max_bytes} bytes.", instance=scope["path"]
-        )(scope, receive, send)
+def _rule_for(rules: list[tuple[str, _Rule]], path: str, default: _Rule) -> _Rule:
+    return next((rule for prefix, rule in rules if path.startswith(prefix)), default)
+
+
+def _counting(receive: Receive, limit: int) -> Receive:
+    received = 0
+
+    async def counted() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPException(413, f"The body is larger than {limit} bytes.")
+        return message
+
+    return counted
+
+
+async def _too_large(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+    await problem_response(
+        413, f"The body is larger than {limit} bytes.", instance=scope["path"]
+    )(scope, receive, send)
 
 
 def _header(scope: Scope, name: str) -> str | None:
