@@ -86,3 +86,13 @@ class ProfileSection:
 
     name: SectionName
     read: Callable[[asyncpg.Connection, list[str]], Awaitable[dict[str, list[dict[str, Any]]]]]
+
+
+def items_by_enterprise(rows: Sequence[asyncpg.Record]) -> dict[str, list[dict[str, Any]]]:
+    """A section's rows, in order, as the items of each row's `credit_code` (left out of the
+    item)."""
+    items: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        item = dict(row)
+        items.setdefault(item.pop("credit_code"), []).append(item)
+    return items

@@ -15,7 +15,14 @@ from sqlalchemy import column, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway.projections import profiles
-from qgov_gateway.projections.base import Chunk, EventView, ProfileSection, Projection, Write
+from qgov_gateway.projections.base import (
+    Chunk,
+    EventView,
+    ProfileSection,
+    Projection,
+    Write,
+    items_by_enterprise,
+)
 from qgov_gateway.projections.overview import OverviewPart, count, count_by, scoped
 from qgov_shared.envelope import CloudEvent
 from qgov_shared.uscc import parse_credit_code
@@ -192,11 +199,7 @@ ORDER BY credit_code, granted_on DESC NULLS LAST, award_id DESC
 
 
 async def awards(connection: asyncpg.Connection, codes: list[str]) -> dict[str, list[dict]]:
-    shown: dict[str, list[dict]] = {}
-    for row in await connection.fetch(_AWARDS, codes):
-        award = dict(row)
-        shown.setdefault(award.pop("credit_code"), []).append(award)
-    return shown
+    return items_by_enterprise(await connection.fetch(_AWARDS, codes))
 
 
 SECTIONS = (ProfileSection("awards", awards),)

@@ -15,7 +15,14 @@ from sqlalchemy import column, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway.projections import profiles
-from qgov_gateway.projections.base import Chunk, EventView, ProfileSection, Projection, Write
+from qgov_gateway.projections.base import (
+    Chunk,
+    EventView,
+    ProfileSection,
+    Projection,
+    Write,
+    items_by_enterprise,
+)
 from qgov_gateway.projections.overview import OverviewPart, count_by, scoped
 from qgov_shared.envelope import CloudEvent
 
@@ -125,11 +132,7 @@ ORDER BY newest.credit_code, newest.decided_on DESC, newest.inspection_id DESC
 
 
 async def results(connection: asyncpg.Connection, codes: list[str]) -> dict[str, list[dict]]:
-    shown: dict[str, list[dict]] = {}
-    for row in await connection.fetch(_RESULTS, codes, RESULTS_SHOWN):
-        result = dict(row)
-        shown.setdefault(result.pop("credit_code"), []).append(result)
-    return shown
+    return items_by_enterprise(await connection.fetch(_RESULTS, codes, RESULTS_SHOWN))
 
 
 SECTIONS = (ProfileSection("inspections", results),)

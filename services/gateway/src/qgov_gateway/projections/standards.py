@@ -15,7 +15,14 @@ from sqlalchemy import column, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway.projections import profiles
-from qgov_gateway.projections.base import Chunk, EventView, ProfileSection, Projection, Write
+from qgov_gateway.projections.base import (
+    Chunk,
+    EventView,
+    ProfileSection,
+    Projection,
+    Write,
+    items_by_enterprise,
+)
 from qgov_gateway.projections.overview import OverviewPart, count_by, scoped
 from qgov_shared.envelope import CloudEvent
 
@@ -210,6 +217,7 @@ _DECLARATIONS = """
 SELECT d.credit_code, d.declaration_id, d.version, d.product_name, d.category,
     coalesce(d.standards, '{}') AS standards, d.declared_on, d.revised_on, d.withdrawn_on,
     d.withdrawal_reason,
+    CASE WHEN d.withdrawn_on IS NULL THEN 'declared' ELSE 'withdrawn' END AS status,
     CASE WHEN t.frontrunner THEN jsonb_build_object('plan_version', t.plan_version,
         'ranking', t.ranking, 'rank', t.rank, 'score', t.score, 'newly_named', t.newly_named,
         'published_on', t.published_on) END AS frontrunner,
@@ -232,12 +240,7 @@ ORDER BY d.credit_code, d.withdrawn_on IS NOT NULL, d.declaration_id DESC
 
 
 async def declarations(connection: asyncpg.Connection, codes: list[str]) -> dict[str, list[dict]]:
-    shown: dict[str, list[dict]] = {}
-    for row in await connection.fetch(_DECLARATIONS, codes, CHECKS_SHOWN):
-        declaration = dict(row)
-        declaration["status"] = "withdrawn" if row["withdrawn_on"] else "declared"
-        shown.setdefault(declaration.pop("credit_code"), []).append(declaration)
-    return shown
+    return items_by_enterprise(await connection.fetch(_DECLARATIONS, codes, CHECKS_SHOWN))
 
 
 SECTIONS = (ProfileSection("standards", declarations),)

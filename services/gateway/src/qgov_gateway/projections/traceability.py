@@ -15,7 +15,14 @@ from sqlalchemy import column, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway.projections import profiles
-from qgov_gateway.projections.base import Chunk, EventView, ProfileSection, Projection, Write
+from qgov_gateway.projections.base import (
+    Chunk,
+    EventView,
+    ProfileSection,
+    Projection,
+    Write,
+    items_by_enterprise,
+)
 from qgov_gateway.projections.overview import OverviewPart, count, count_by, scoped
 from qgov_shared.envelope import CloudEvent
 from qgov_shared.uscc import parse_credit_code
@@ -145,7 +152,8 @@ CERTIFICATES_SHOWN = 20
 _RECALLS = """
 SELECT credit_code, recall_id, voluntary, initiated_on, deadline, defect, hazard,
     coalesce(products, '[]') AS products, affected_items, affected_parties,
-    units_recovered_total, progressed_on, closed_on, summary
+    units_recovered_total, progressed_on, closed_on, summary,
+    CASE WHEN closed_on IS NULL THEN 'open' ELSE 'closed' END AS status
 FROM recall_views WHERE credit_code = ANY($1::varchar[])
 ORDER BY credit_code, closed_on IS NOT NULL, recall_id DESC
 """
@@ -162,20 +170,11 @@ ORDER BY newest.credit_code, newest.certificate_id DESC
 
 
 async def recalls(connection: asyncpg.Connection, codes: list[str]) -> dict[str, list[dict]]:
-    shown: dict[str, list[dict]] = {}
-    for row in await connection.fetch(_RECALLS, codes):
-        recall = dict(row)
-        recall["status"] = "closed" if row["closed_on"] else "open"
-        shown.setdefault(recall.pop("credit_code"), []).append(recall)
-    return shown
+    return items_by_enterprise(await connection.fetch(_RECALLS, codes))
 
 
 async def certificates(connection: asyncpg.Connection, codes: list[str]) -> dict[str, list[dict]]:
-    shown: dict[str, list[dict]] = {}
-    for row in await connection.fetch(_CERTIFICATES, codes, CERTIFICATES_SHOWN):
-        certificate = dict(row)
-        shown.setdefault(certificate.pop("credit_code"), []).append(certificate)
-    return shown
+    return items_by_enterprise(await connection.fetch(_CERTIFICATES, codes, CERTIFICATES_SHOWN))
 
 
 SECTIONS = (ProfileSection("recalls", recalls), ProfileSection("certificates", certificates))
