@@ -59,9 +59,18 @@ class Reason(BaseModel):
 
 
 def published(reason: domain.Reason, policy: CreditPolicy) -> dict[str, Any]:
-    """A reason as events and the file's history carry it (JSON values), validated as a
-    `Reason` on the way."""
-    return Reason.of(reason, policy).model_dump(mode="json")
+    """A reason as events and the file's history carry it: `Reason.of(...).model_dump(mode=
+    "json")` (a unit test holds them equal, field by field), made directly, since a rebuild
+    makes one for every live record of every file and the model's round trip was most of it."""
+    return {
+        "record_id": reason.record_id,
+        "kind": reason.kind,
+        "severity": reason.severity,
+        "points": reason.points,
+        "effective_on": reason.effective_on.isoformat(),
+        "counts_until": reason.counts_until.isoformat(),
+        "public": policy.kinds[reason.kind].public,
+    }
 
 
 class EnterpriseFact(EventData):
@@ -91,10 +100,10 @@ class GradeChanged(EnterpriseFact):
     def announce(
         self, reasons: list[dict[str, Any]], *, subject: str, time: datetime
     ) -> CloudEvent:
-        """This change's event, carrying `reasons` already in published form (`published`):
-        each was validated once, when its record was assessed, instead of once for every
-        change it explains (a file's ~40 reasons, per change, were most of an intake's
-        work). The rest of the change is validated here, as `event` does."""
+        """This change's event, carrying `reasons` already in published form (`published`,
+        made once per record rather than again for every change it explains: a file's ~40
+        reasons per change were most of an intake's work). The rest of the change is
+        validated here, as `event` does."""
         event = self.event(subject=subject, time=time)
         return event.model_copy(update={"data": {**event.data, "reasons": reasons}})
 

@@ -200,8 +200,8 @@ async def records_of(
     records: dict[str, list[Record]] = defaultdict(list)
     if not codes:
         return records
-    for code, *record in await connection.fetch(_RECORDS, list(codes)):
-        records[code].append(Record(*record))
+    for row in await connection.fetch(_RECORDS, list(codes)):
+        records[row[0]].append(Record(row[1], row[2], row[3], row[4]))
     return records
 
 

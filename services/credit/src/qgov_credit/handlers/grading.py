@@ -11,6 +11,8 @@ once per chunk, before its new records extend it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +26,7 @@ from qgov_shared.uow import UnitOfWork
 
 REBUILD_CHUNK = 500
 """Files a rebuild assesses, and holds locked, per transaction."""
+_YIELD_EVERY = 25  # files assessed between chances for other work (a chunk's writes) to go on
 
 
 @dataclass(frozen=True)
@@ -84,32 +87,77 @@ async def rebuild(
 ) -> dict[str, int]:
     """Assess every enterprise from its records alone, `chunk` files per transaction in
     credit-code order; how many files there were and how many moved. Each chunk commits on its
-    own, so intake waits for one chunk's locks at most; a rebuild cut short leaves the chunks
-    it committed rebuilt, and running it again finishes the job (what is rebuilt already does
-    not move)."""
+    own, so intake waits for a chunk's locks at most; a rebuild cut short leaves the chunks it
+    committed rebuilt, and running it again finishes the job (what is rebuilt already does
+    not move). A chunk is written and committed while the next is read and assessed, so the
+    database's writing and this process's assessing overlap: two chunks are open at most."""
     enterprises = differing = 0
-    after = ""
-    while True:
-        async with unit_of_work() as uow:
-            files = await assessments.files_after(await uow.connection(), after, chunk)
-            differing += await _regrade(files, uow, ctx, cause="rebuild")
-            await uow.commit()
-        enterprises += len(files)
-        if len(files) < chunk:
-            return {"enterprises": enterprises, "differing": differing}
-        after = max(files)
+    after, writing = "", None
+    try:
+        while True:
+            uow = unit_of_work()
+            files, moved = await _assessed_chunk(uow, ctx, after, chunk)
+            try:
+                if writing is not None:
+                    await writing  # the chunk before, committed
+            except BaseException:
+                await _close(uow)
+                raise
+            writing = asyncio.create_task(_committed(uow, files, ctx))
+            enterprises, differing = enterprises + len(files), differing + moved
+            if len(files) < chunk:
+                await writing
+                return {"enterprises": enterprises, "differing": differing}
+            after = max(files)
+    finally:
+        if writing is not None and not writing.done():
+            writing.cancel()  # the rebuild failed or was cancelled: so is the chunk in flight
+            with contextlib.suppress(BaseException):
+                await writing
 
 
-async def _regrade(files: dict[str, File], uow: UnitOfWork, ctx: Context, cause: str) -> int:
-    """Assess each file on all its records; store them; how many moved."""
-    connection = await uow.connection()
-    records = await assessments.records_of(connection, list(files))
+async def _assessed_chunk(
+    uow: UnitOfWork, ctx: Context, after: str, chunk: int
+) -> tuple[dict[str, File], int]:
+    """Open `uow` on the next chunk of files, locked, and assess them: the files, how many
+    moved. The unit is left open for `_committed`, or closed if this fails."""
+    await uow.__aenter__()
+    try:
+        files = await assessments.files_after(await uow.connection(), after, chunk)
+        return files, await _assess(files, uow, ctx, cause="rebuild")
+    except BaseException:
+        await _close(uow)
+        raise
+
+
+async def _committed(uow: UnitOfWork, files: dict[str, File], ctx: Context) -> None:
+    try:
+        await assessments.store(await uow.connection(), files.values(), ctx)
+        await uow.commit()
+    finally:
+        await _close(uow)
+
+
+async def _close(uow: UnitOfWork) -> None:
+    await uow.__aexit__(None, None, None)  # rolls back what was not committed
+
+
+async def _regrade(files: dict[str, File], uow: UnitOfWork, ctx: Context, cause: str) -> None:
+    """Assess each file on all its records, and store them."""
+    await _assess(files, uow, ctx, cause)
+    await assessments.store(await uow.connection(), files.values(), ctx)
+
+
+async def _assess(files: dict[str, File], uow: UnitOfWork, ctx: Context, cause: str) -> int:
+    """Assess each file on all its records, announcing what moved; how many did."""
+    records = await assessments.records_of(await uow.connection(), list(files))
     moved = 0
-    for code, file in files.items():
+    for n, (code, file) in enumerate(files.items(), start=1):
         assessment = domain.assess(records.get(code, ()), ctx.today, ctx.policy, listed=file.listed)
         file.restate(assessment, ctx)
         moved += _settle(file, assessment.score, assessment.grade, cause, uow, ctx)
-    await assessments.store(connection, files.values(), ctx)
+        if n % _YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # a rebuild's chunk in writing sends its next statement
     return moved
 
 
