@@ -74,13 +74,14 @@ FeedFilterDep = Annotated[feed.FeedFilter, Depends(feed_filter)]
 @router.get("/feeds/credit", response_model=FeedPage, tags=["feed"])
 async def credit_feed(
     feed_filter: FeedFilterDep,
-    session: SessionDep,
+    deps: GatewayDependenciesDep,
     after: CursorStr | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = 100,
 ) -> Response:
     """Every credit change in your regions, oldest first, in a total order that never changes:
     read on from `next_cursor` and nothing is skipped or repeated, while changes keep coming."""
-    items = await queries.feed_page(session, feed_filter, int(after or 0), limit)
+    async with deps.read_pool.connection() as connection:
+        items = await queries.feed_page(connection, feed_filter, int(after or 0), limit)
     page = FeedPage(items=items, next_cursor=items[-1].cursor if items else after)
     # Built from validated items: serialized once, not validated again on the way out.
     return Response(page.model_dump_json(), media_type="application/json")
@@ -102,7 +103,7 @@ async def credit_feed_stream(
     """The credit feed as Server-Sent Events (`event: credit.changed`, `id:` the cursor). A
     reconnecting client sends `Last-Event-ID` and resumes where it stopped."""
     stream = feed.event_stream(
-        queries.feed_reader(runtime.session_factory, feed_filter),
+        queries.feed_reader(deps.read_pool, feed_filter),
         int(last_event_id or after or 0),
         deps.stream_timing,
         runtime.stop,

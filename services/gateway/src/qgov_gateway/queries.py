@@ -5,13 +5,15 @@ regulators' webhook subscriptions with their deliveries."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, Row, and_, func, select, union_all
+from sqlalchemy import BigInteger, ColumnElement, Integer, and_, bindparam, func, select, union_all
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway import domain, profile_documents
@@ -25,9 +27,9 @@ from qgov_gateway.models import (
     WebhookSubscription,
 )
 from qgov_gateway.projections import OVERVIEWS
+from qgov_gateway.read_pool import ReadPool
 from qgov_gateway.schemas import FeedItem, SourceFreshness
 from qgov_shared.auth import Principal
-from qgov_shared.db import SessionFactory
 from qgov_shared.errors import NotFound
 from qgov_shared.http.pagination import PageRequest, keyset_page
 from qgov_shared.region_scope import in_regions, in_regions_or_everywhere
@@ -177,47 +179,61 @@ async def _largest_falls(
 
 
 async def feed_page(
-    session: AsyncSession, feed_filter: FeedFilter, after: int, limit: int
+    connection: asyncpg.Connection, feed_filter: FeedFilter, after: int, limit: int
 ) -> list[FeedItem]:
     """Up to `limit` changes after `after`, oldest first. Each region is its own index range,
     read in cursor order and merged, so a page never sorts the whole region."""
+    sql, order, fixed = _feed_statement(widest_scopes(feed_filter.regions), feed_filter.grades)
+    values = {**fixed, "after": after, "limit": limit}
+    rows = await connection.fetch(sql, *(values[name] for name in order))
+    return [FeedItem.model_validate({**row, "cursor": str(row["cursor"])}) for row in rows]
+
+
+@functools.lru_cache(maxsize=1024)
+def _feed_statement(
+    scopes: tuple[str, ...], grades: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """The page's statement for one filter, compiled once for asyncpg: its SQL, the order of
+    its parameters, and the values of those the filter fixes."""
+    changes = CreditChange.__table__
+    # Values given for the compiler only: each page binds its own.
+    after = bindparam("after", 0, type_=BigInteger)
+    limit = bindparam("limit", 0, type_=Integer)
     parts = []
-    for scope in widest_scopes(feed_filter.regions) or (None,):
-        part = select(CreditChange.cursor).where(CreditChange.cursor > after)
+    for scope in scopes or (None,):
+        part = select(changes.c.cursor).where(changes.c.cursor > after)
         if scope is not None:
-            part = part.where(in_regions(CreditChange.region_code, [scope]))
-        if feed_filter.grades:
-            part = part.where(CreditChange.grade.in_(feed_filter.grades))
-        parts.append(part.order_by(CreditChange.cursor).limit(limit))
+            part = part.where(in_regions(changes.c.region_code, [scope]))
+        if grades:
+            part = part.where(changes.c.grade.in_(grades))
+        parts.append(part.order_by(changes.c.cursor).limit(limit))
     cursors = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     # `cursor > after` again outside: without it a generic (cached) plan may walk the primary
     # key from the start to join the page's cursors, and grow slower with depth.
-    # Core rows, not ORM objects: loading a page's hundred entities cost more than its query.
-    changes = CreditChange.__table__
     query = (
         select(changes)
         .where(changes.c.cursor > after, changes.c.cursor.in_(select(cursors.c.cursor)))
         .order_by(changes.c.cursor)
         .limit(limit)
     )
-    return [_feed_item(change) for change in await session.execute(query)]
+    compiled = query.compile(dialect=_ASYNCPG, compile_kwargs={"render_postcompile": True})
+    return str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)
+
+
+_ASYNCPG = asyncpg_dialect()
 
 
 def feed_reader(
-    session_factory: SessionFactory, feed_filter: FeedFilter
+    read_pool: ReadPool, feed_filter: FeedFilter
 ) -> Callable[[int], Awaitable[list[FeedItem]]]:
-    """What a feed stream reads: the next changes after a cursor, each time in a new session,
-    so a long-lived stream holds no connection while it waits."""
+    """What a feed stream reads: the next changes after a cursor, each time on a connection
+    taken for it, so a long-lived stream holds none while it waits."""
 
     async def read_after(after: int) -> list[FeedItem]:
-        async with session_factory() as session:
-            return await feed_page(session, feed_filter, after, FEED_STREAM_BATCH)
+        async with read_pool.connection() as connection:
+            return await feed_page(connection, feed_filter, after, FEED_STREAM_BATCH)
 
     return read_after
-
-
-def _feed_item(change: Row) -> FeedItem:
-    return FeedItem.model_validate({**change._mapping, "cursor": str(change.cursor)})
 
 
 # --- webhook subscriptions -----------------------------------------------------------------

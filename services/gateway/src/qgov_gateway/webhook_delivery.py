@@ -27,6 +27,7 @@ from qgov_gateway.models import WebhookDelivery, WebhookSubscription
 from qgov_gateway.schemas import FeedItem
 from qgov_shared.clock import Clock
 from qgov_shared.db import SessionFactory
+from qgov_shared.sql import driver_connection
 
 BATCH_SIZE = 100
 _AT_ONCE = 20  # deliveries under way in one dispatcher
@@ -138,7 +139,10 @@ class WebhookDispatcher:
 
     async def _deliver(self, claim: Claim) -> bool:
         async with self._session_factory() as session:
-            items = await queries.feed_page(session, claim.feed_filter, claim.position, BATCH_SIZE)
+            connection = await driver_connection(await session.connection())
+            items = await queries.feed_page(
+                connection, claim.feed_filter, claim.position, BATCH_SIZE
+            )
         delivery = await self._post(claim, items) if items else None
         await self._settle(claim, delivery)
         if delivery is not None and delivery.succeeded:
