@@ -121,7 +121,13 @@ def report(findings: list[Finding]) -> str:
 
 
 def fuzz(
-    document: dict[str, Any], base_url: str, caller: Caller, *, max_examples: int, seed: int
+    document: dict[str, Any],
+    base_url: str,
+    caller: Caller,
+    *,
+    max_examples: int,
+    seed: int,
+    phases: tuple[str, ...] = PHASES,
 ) -> list[Finding]:
     """Run schemathesis over every operation of `document` against `base_url` as `caller`;
     blocking, so call it in a thread while the service serves."""
@@ -136,7 +142,7 @@ def fuzz(
             "cache": {"enabled": False},
             "generation": {"max-examples": max_examples, "deterministic": True},
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
-            "phases": {name: {"enabled": name in PHASES} for name in _ALL_PHASES},
+            "phases": {name: {"enabled": name in phases} for name in _ALL_PHASES},
         }
     )
     schema = openapi.from_dict(operations_for(document, caller), config=config)
@@ -239,17 +245,20 @@ async def fuzz_as_each(
     target: Target, every: list[Caller], *, max_examples: int, seed: int
 ) -> list[Finding]:
     """`fuzz` as each caller in turn, in a worker thread while the service serves. Operations
-    the service forwards to others are fuzzed once, as the anonymous caller (the first): what
-    each role may do there is the other service's, fuzzed against it directly; here it is the
-    forwarding that meets every input."""
+    the service forwards to others are fuzzed once, as the anonymous caller (the first), with
+    random requests: what each role may do there, and each operation's boundary cases, are the
+    other service's, fuzzed against it directly; here it is the forwarding that meets them."""
     own, forwarded = target.split()
-    runs = [(own, caller) for caller in every]
-    if forwarded["paths"]:
-        runs.append((forwarded, every[0]))
     findings: list[Finding] = []
-    for document, caller in runs:
+    for caller in every:
         findings += await asyncio.to_thread(
-            fuzz, document, target.url, caller, max_examples=max_examples, seed=seed
+            fuzz, own, target.url, caller, max_examples=max_examples, seed=seed
+        )
+    if forwarded["paths"]:
+        # Random requests, not each operation's boundary cases: those are the service's own
+        # run's; here the forwarding meets whatever arrives.
+        findings += await asyncio.to_thread(
+            fuzz, forwarded, target.url, every[0], max_examples=2, seed=seed, phases=("fuzzing",)
         )
     return findings
 
