@@ -28,6 +28,9 @@ WHERE e.credit_code = v.credit_code
 _RECORD_IDS = """
 SELECT nextval(pg_get_serial_sequence('credit_records', 'id')) FROM generate_series(1, $1)
 """
+_LOCK_CODES = """
+SELECT pg_advisory_xact_lock(hashtextextended(code, 0)) FROM unnest($1::text[]) AS code
+"""
 _NEW_FILE = FastInsert(Enterprise.__table__)
 _NEW_REASONS = FastInsert(FileReasons.__table__)
 _NEW_RECORD = FastInsert(CreditRecord.__table__)
@@ -96,7 +99,12 @@ async def open_files(
     code (positions 3-8) unless given: where a complaint arose is not where the enterprise is
     registered."""
     connection = await uow.connection()
-    files = await assessments.files(connection, (code for code, _, _ in named))
+    codes = sorted({code for code, _, _ in named})
+    # A row lock cannot guard a file not yet opened: two writers naming a new enterprise at
+    # once would both open it. Each takes the codes' locks first (in order), so the second
+    # finds the first's file.
+    await connection.execute(_LOCK_CODES, codes)
+    files = await assessments.files(connection, codes)
     stored = {code: file.name for code, file in files.items()}
     opened = []
     for code, name, region in named:
