@@ -121,9 +121,9 @@ def _counting(receive: Receive, limit: int) -> Receive:
 
 
 async def _too_large(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
-    await problem_response(
-        413, f"The body is larger than {limit} bytes.", instance=scope["path"]
-    )(scope, receive, send)
+    await problem_response(413, f"The body is larger than {limit} bytes.", instance=scope["path"])(
+        scope, receive, send
+    )
 
 
 def _header(scope: Scope, name: str) -> str | None:
