@@ -9,11 +9,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response, StreamingResponse
 
-from qgov_gateway import feed, queries
+from qgov_gateway import feed, queries, search
 from qgov_gateway.dependencies import GatewayDependenciesDep
-from qgov_gateway.schemas import FeedPage, Grade, Overview, Profile, SourceStatus
+from qgov_gateway.schemas import (
+    EnterpriseHits,
+    FeedPage,
+    Grade,
+    Overview,
+    Profile,
+    SourceStatus,
+)
 from qgov_shared.app import ClockDep, RuntimeDep, SessionDep
 from qgov_shared.auth import CurrentPrincipal, Principal, Role, require_roles
+from qgov_shared.http.pagination import PageRequestDep
 from qgov_shared.http.problems import ProblemException
 from qgov_shared.regions import RegionCodeStr
 from qgov_shared.uscc import CreditCodeStr
@@ -28,6 +36,27 @@ MAX_FEED_LIMIT = 1000
 async def sources(session: SessionDep) -> list[SourceStatus]:
     """Per event source, the newest event the gateway's read model has taken in."""
     return [SourceStatus.model_validate(row) for row in await queries.source_statuses(session)]
+
+
+SearchWords = Annotated[
+    str,
+    Query(
+        min_length=search.SHORTEST_QUERY,
+        max_length=search.LONGEST_QUERY,
+        pattern=r"\S",
+        description="part of the name, or the start of the credit code",
+    ),
+]
+
+
+@router.get("/enterprises/search", response_model=EnterpriseHits, tags=["view"])
+async def find_enterprises(
+    q: SearchWords, session: SessionDep, page: PageRequestDep
+) -> EnterpriseHits:
+    """Enterprises whose name holds `q` (any case) or whose credit code starts with it, by
+    name: what anyone may see of each (its name, region and grade)."""
+    items, next_cursor = await search.enterprises(session, q.strip(), page)
+    return EnterpriseHits.model_validate({"items": items, "next_cursor": next_cursor})
 
 
 @router.get("/enterprises/{credit_code}/profile", response_model=Profile, tags=["view"])

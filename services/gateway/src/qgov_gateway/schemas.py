@@ -119,10 +119,24 @@ class ComplaintCounts(BaseModel):
     overdue: int
 
 
+class ComplaintMonths(BaseModel):
+    months: list[str] = Field(
+        description="the months counted (YYYY-MM, China time), oldest first, this one last"
+    )
+    filed_by_category: dict[str, dict[str, int]] = Field(
+        description="submissions filed in each month, by category; a month with none is left out"
+    )
+    overdue: dict[str, int] = Field(
+        description="submissions found past a legal deadline in each month (by the newest "
+        "deadline notice); a month with none is left out"
+    )
+
+
 class Overview(BaseModel):
     regions: list[str] = Field(description="the regions counted; empty for the whole country")
     enterprises: EnterpriseCounts
     complaints: ComplaintCounts
+    complaints_by_month: ComplaintMonths
     awards: AwardCounts
     standards: StandardCounts
     recalls: RecallCounts
@@ -131,6 +145,18 @@ class Overview(BaseModel):
     largest_falls: list[GradeFall] = Field(description="largest score falls in the last 30 days")
     as_of: datetime
     sources: list[SourceFreshness]
+
+
+class EnterpriseHit(BaseModel):
+    credit_code: str
+    name: str
+    region_code: str
+    grade: Grade | None = Field(description="null until the credit service has graded it")
+
+
+class EnterpriseHits(BaseModel):
+    items: list[EnterpriseHit]
+    next_cursor: str | None = Field(description="the next page's `cursor`; null on the last")
 
 
 class FeedItem(BaseModel):

@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, column, func, table
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_gateway.projections import profiles
 from qgov_gateway.projections.base import Chunk, EventView, Projection, Write
+from qgov_gateway.projections.overview import OverviewPart, count_by
 from qgov_shared.envelope import CloudEvent
+from qgov_shared.region_scope import in_regions_or_everywhere
 
 COMPLAINT_FILED = "qgov.complaints.complaint.filed.v1"
 REPORT_FILED = "qgov.complaints.report.filed.v1"
@@ -139,3 +145,55 @@ PROJECTIONS: dict[str, Projection] = {
     COMPLAINT_CLOSED: Projection(ComplaintClosed, complaint_closed),
     SUBMISSION_OVERDUE: Projection(SubmissionOverdue, submission_overdue),
 }
+
+
+# --- the overview's months -----------------------------------------------------------------
+
+MONTHS_SHOWN = 12
+# 12315 counts by the calendar month in China, whatever the server's zone.
+CHINA = ZoneInfo("Asia/Shanghai")
+_SUBMISSIONS = table(
+    "submission_views",
+    column("handling_region_code"),
+    column("category"),
+    column("filed_at"),
+    column("overdue_at"),
+)
+
+
+def months_up_to(now: datetime, count: int = MONTHS_SHOWN) -> list[str]:
+    """The `count` calendar months (YYYY-MM, China time) that end with now's, oldest first."""
+    local = now.astimezone(CHINA)
+    index = local.year * 12 + local.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def _month_start(month: str) -> datetime:
+    year, number = month.split("-")
+    return datetime(int(year), int(number), 1, tzinfo=CHINA)
+
+
+def _month_of(moment: ColumnElement) -> ColumnElement[str]:
+    return func.to_char(func.timezone("Asia/Shanghai", moment), "YYYY-MM")
+
+
+async def by_month(session: AsyncSession, scopes: Sequence[str], now: datetime) -> dict[str, Any]:
+    """The last `MONTHS_SHOWN` months: submissions filed by month and category, and those
+    found overdue by month (the overdue trend)."""
+    months = months_up_to(now)
+    since = _month_start(months[0])
+    rows = _SUBMISSIONS.c
+    scope = in_regions_or_everywhere(rows.handling_region_code, scopes)
+    filed = await count_by(
+        session,
+        _month_of(rows.filed_at),
+        func.coalesce(rows.category, "none"),
+        where=[scope, rows.filed_at >= since],
+    )
+    overdue = await count_by(
+        session, _month_of(rows.overdue_at), where=[scope, rows.overdue_at >= since]
+    )
+    return {"months": months, "filed_by_category": filed, "overdue": overdue}
+
+
+OVERVIEW = (OverviewPart("complaints_by_month", by_month),)
