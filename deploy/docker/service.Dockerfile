@@ -58,6 +58,11 @@ RUN groupadd --system --gid 10001 qgov \
 # service user can read and run it, never change it.
 COPY --from=builder /app/.venv /app/.venv
 COPY --chmod=0755 deploy/docker/entrypoint.sh /usr/local/bin/qgov-entrypoint
+# GS1's EPCIS 2.0 JSON Schema, which traceability validates captures against (deploy/epcis/README.md).
+# A source checkout reads it from ../shared/conformance; an image has no such folder, so it
+# carries its own copy and names it in QGOV_EPCIS_SCHEMA_PATH. 55 kB in every image is cheaper
+# than a recipe with a branch per service; the other services ignore the variable.
+COPY deploy/epcis/EPCIS-JSON-Schema.json /app/epcis/EPCIS-JSON-Schema.json
 # The service's identity is baked in from the build args; everything else (database, broker,
 # secrets) comes from the environment at run time. QGOV_PORT can still be overridden.
 ENV PATH=/app/.venv/bin:$PATH \
@@ -66,7 +71,8 @@ ENV PATH=/app/.venv/bin:$PATH \
     QGOV_SERVICE_NAME=${SERVICE} \
     OTEL_SERVICE_NAME=qgov-${SERVICE} \
     QGOV_HOST=0.0.0.0 \
-    QGOV_PORT=${PORT}
+    QGOV_PORT=${PORT} \
+    QGOV_EPCIS_SCHEMA_PATH=/app/epcis/EPCIS-JSON-Schema.json
 WORKDIR /app
 USER 10001:10001
 EXPOSE ${PORT}

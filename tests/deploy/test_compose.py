@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from ipaddress import ip_network
 from pathlib import Path
@@ -13,16 +12,27 @@ import jsonschema
 import pytest
 import yaml
 
-from qgov_shared.settings import DEFAULT_DEMO_SECRET, Environment, ServiceSettings
+from qgov_shared.settings import ServiceSettings
 from qgov_shared.testing.conformance import conformance_path
 
-ROOT = Path(__file__).resolve().parents[2]
+from .service_settings import (
+    ROOT,
+    image_env,
+    load_settings,
+    secret_fields,
+    settings_class,
+    urls_named,
+    workspace_services,
+)
+
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = "deploy/docker/service.Dockerfile"
-
-
-def workspace_services() -> list[str]:
-    return sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
+# What an operator exports (or writes to .env) before `docker compose up`.
+OPERATOR_SECRETS = {
+    "QGOV_POSTGRES_PASSWORD": "operator-postgres-password",
+    "QGOV_DEMO_SECRET": "operator-demo-secret",
+    "QGOV_WEB_SECRET": "operator-web-secret",
+}
 
 
 def load_compose() -> dict:
@@ -68,13 +78,11 @@ def environment(service: dict, env: dict[str, str] | None = None) -> dict[str, s
 
 
 def settings_of(name: str, service: dict, monkeypatch) -> ServiceSettings:
-    """The settings the service builds from its compose environment and nothing else."""
-    for key in [k for k in os.environ if k.startswith("QGOV_")]:
-        monkeypatch.delenv(key)
-    for key, value in environment(service).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("QGOV_SERVICE_NAME", name)  # baked into the image from SERVICE
-    return ServiceSettings()
+    """The service's own settings, from its image's ENV and its compose environment (with the
+    operator's secrets set) and nothing else."""
+    port = str(service["build"]["args"]["PORT"])
+    env = image_env(name, port) | environment(service, OPERATOR_SECRETS)
+    return load_settings(name, env, monkeypatch)
 
 
 def subnets(compose: dict, service: dict) -> list:
@@ -163,7 +171,7 @@ def test_every_qgov_service_reaches_the_database_and_broker_of_this_stack() -> N
     compose = load_compose()
     names = set(compose["services"])
     for name, service in qgov_services(compose).items():
-        env = environment(service)
+        env = environment(service, OPERATOR_SECRETS)
         database = urlsplit(env["QGOV_DATABASE_URL"])
         assert database.scheme == "postgresql+asyncpg", name
         assert database.hostname in names, name
@@ -175,14 +183,146 @@ def test_every_qgov_service_reaches_the_database_and_broker_of_this_stack() -> N
             assert "healthcheck" in compose["services"][dependency]
 
 
-def test_no_service_runs_in_development_or_with_the_default_secret(monkeypatch) -> None:
-    for name, service in qgov_services(load_compose()).items():
-        env = environment(service)
-        assert env.get("QGOV_ENVIRONMENT", "development") != Environment.DEVELOPMENT, name
-        assert env.get("QGOV_DEMO_SECRET", DEFAULT_DEMO_SECRET) != DEFAULT_DEMO_SECRET, name
-        # And the settings the service will build from this environment load (production
-        # refuses the default secret and, behind the gateway, a missing JWKS URL).
-        assert settings_of(name, service, monkeypatch).is_production, name
+@pytest.mark.parametrize("name", workspace_services())
+def test_every_service_gets_complete_production_settings(name: str, monkeypatch) -> None:
+    """Its own settings class loads in production from the image and compose alone, every URL it
+    is given names a host of this stack (the gateway's upstreams at their ports), and every file
+    it reads is one the image carries."""
+    compose = load_compose()
+    services = qgov_services(compose)
+    settings = settings_of(name, services[name], monkeypatch)
+    assert settings.is_production
+    assert settings.service_name == name
+    for field, url in urls_named(settings).items():
+        parts = urlsplit(url)
+        assert parts.hostname in compose["services"], f"{name}: {field} = {url}"
+        if parts.hostname in services and field != "database_url":
+            port = str(services[parts.hostname]["build"]["args"]["PORT"])
+            assert str(parts.port or 80) == port, f"{name}: {field} = {url}"
+    image_files = copied_into_image()
+    for field, value in settings:
+        if isinstance(value, Path):
+            assert str(value) in image_files, f"{name}: {field} = {value} is not in the image"
+
+
+def test_the_gateway_routes_to_every_service_but_the_demo(monkeypatch) -> None:
+    services = qgov_services(load_compose())
+    upstreams = settings_of("gateway", services["gateway"], monkeypatch).upstream_urls
+    assert sorted(upstreams) == sorted(set(services) - {"gateway", "demo"})
+
+
+def copied_into_image() -> set[str]:
+    """Destinations of the runtime stage's COPY of single files from the build context."""
+    text = (ROOT / DOCKERFILE).read_text()
+    runtime = text[text.rindex("\nFROM ") :]
+    return {
+        match[2]
+        for match in re.findall(r"^COPY (--\S+ )*(\S+) (\S+)$", runtime, flags=re.MULTILINE)
+        if not match[0].startswith("--from")
+    }
+
+
+def test_no_secret_has_a_default_in_production() -> None:
+    """Every secret is required from the operator: `${VAR:?message}`, which compose refuses to
+    start without. A fallback (`${VAR:-x}`) or a literal would be a password in the repository."""
+    compose = load_compose()
+    services = qgov_services(compose)
+    secret_names = {"PGPASSWORD", "POSTGRES_PASSWORD"}
+    for name in services:
+        secret_names |= set(secret_fields(settings_class(name)))
+    checked = 0
+    for name, service in compose["services"].items():
+        raw = service.get("environment") or {}
+        for key, value in raw.items():
+            if key in secret_names or re.search(r"SECRET|PASSWORD|TOKEN", key):
+                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", str(value)), f"{name}: {key}"
+                with pytest.raises(ValueError, match="must be set"):
+                    interpolate(str(value), {})
+                checked += 1
+    for name in services:
+        env = environment(services[name], OPERATOR_SECRETS)
+        for field in secret_fields(settings_class(name)):
+            assert field in env, f"{name} does not get {field}: it would keep its default"
+    assert checked >= len(services) * 2
+
+
+def test_each_topic_and_its_dead_letter_topic_is_created_before_the_services_start() -> None:
+    compose = load_compose()
+    topics = compose["services"]["kafka-topics"]
+    env = environment(topics)
+    assert env["TOPICS"].split() == [f"qgov.{name}" for name in sorted_by_port(compose)]
+    script = " ".join(topics["command"])
+    assert '"$$topic.dlq"' in script
+    assert "--partitions" in script
+    assert "$$PARTITIONS" in script
+    assert topics["depends_on"]["kafka"]["condition"] == "service_healthy"
+    # The broker makes no topic of its own accord, so the list above must be whole; and the
+    # services are told the same partition count the topics are made with.
+    assert environment(compose["services"]["kafka"])["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    for name, service in qgov_services(compose).items():
+        assert (
+            service["environment"]["QGOV_KAFKA_TOPIC_PARTITIONS"]
+            == topics["environment"]["PARTITIONS"]
+        ), name
+        condition = service["depends_on"]["kafka-topics"]["condition"]
+        assert condition == "service_completed_successfully", name
+
+
+def sorted_by_port(compose: dict) -> list[str]:
+    services = qgov_services(compose)
+    return sorted(services, key=lambda name: int(services[name]["build"]["args"]["PORT"]))
+
+
+def test_kafka_keeps_its_log_in_a_named_volume() -> None:
+    compose = load_compose()
+    kafka = compose["services"]["kafka"]
+    volumes = dict(volume.split(":", 1) for volume in kafka["volumes"])
+    assert environment(kafka)["KAFKA_LOG_DIRS"] in volumes.values()
+    assert all(source in compose["volumes"] for source in volumes)
+
+
+def test_prometheus_scrapes_every_services_metrics() -> None:
+    compose = load_compose()
+    prometheus = compose["services"]["prometheus"]
+    (config_mount,) = [v for v in prometheus["volumes"] if v.startswith("./")]
+    config = yaml.safe_load((ROOT / config_mount.split(":")[0]).read_text())
+    (job,) = config["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    targets = [t for static in job["static_configs"] for t in static["targets"]]
+    services = qgov_services(compose)
+    assert sorted(targets) == sorted(
+        f"{name}:{service['build']['args']['PORT']}" for name, service in services.items()
+    )
+    assert "healthcheck" in prometheus
+
+
+def test_the_collector_sends_the_traces_to_jaeger() -> None:
+    compose = load_compose()
+    collector = compose["services"]["otel-collector"]
+    (config_mount,) = collector["volumes"]
+    config = yaml.safe_load((ROOT / config_mount.split(":")[0]).read_text())
+    (exporter,) = config["service"]["pipelines"]["traces"]["exporters"]
+    host = config["exporters"][exporter]["endpoint"].split(":")[0]
+    assert compose["services"][host]["image"].startswith("jaegertracing/jaeger:")
+    assert "16686:16686" in compose["services"][host]["ports"]
+
+
+# Images with no shell or client inside to run a check with (the collector, Jaeger's distroless
+# image); nothing waits on them being healthy. The one-shot kafka-topics exits instead.
+WITHOUT_HEALTHCHECK = {"otel-collector", "jaeger", "kafka-topics"}
+
+
+def test_every_long_running_service_has_a_healthcheck_and_is_waited_for_by_it() -> None:
+    compose = load_compose()
+    built = qgov_services(compose)
+    for name, service in compose["services"].items():
+        if name in built:
+            continue  # the image's HEALTHCHECK polls /healthz (test_dockerfile.py)
+        assert ("healthcheck" in service) != (name in WITHOUT_HEALTHCHECK), name
+    for name, service in compose["services"].items():
+        for dependency, condition in (service.get("depends_on") or {}).items():
+            if dependency in built or "healthcheck" in compose["services"][dependency]:
+                assert condition["condition"] == "service_healthy", (name, dependency)
 
 
 def test_every_service_behind_the_gateway_trusts_the_gateway_network(monkeypatch) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 from pathlib import Path
+
+from qgov_shared.testing.conformance import conformance_path
+from qgov_traceability.epcis.schema import EpcisSchema
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "deploy" / "docker" / "service.Dockerfile"
@@ -153,3 +157,22 @@ def test_the_entrypoint_refuses_to_guess_the_service(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "QGOV_SERVICE_NAME" in result.stderr
     assert calls(tmp_path) == []
+
+
+def test_the_image_carries_the_epcis_schema_traceability_validates_against() -> None:
+    """The schema lives beside the repository, out of the build context's reach: the image takes
+    the copy in deploy/epcis, which must stay the conformance file byte for byte, and names it."""
+    copy = ROOT / "deploy" / "epcis" / "EPCIS-JSON-Schema.json"
+    assert copy.read_bytes() == conformance_path("epcis", "schema", copy.name).read_bytes()
+    runtime = stages()[-1]
+    copies = [args.split()[-2:] for instruction, args in runtime if instruction == "COPY"]
+    destinations = {
+        destination for source, destination in copies if source == copy.relative_to(ROOT).as_posix()
+    }
+    (destination,) = destinations
+    env = " ".join(args for instruction, args in runtime if instruction == "ENV")
+    assert f"QGOV_EPCIS_SCHEMA_PATH={destination}" in env.split()
+    # The file as the image has it is a schema traceability can load.
+    example = conformance_path("epcis", "examples", "Example_9.6.1-ObjectEvent.jsonld")
+    schema = EpcisSchema.load(copy)
+    assert not list(schema.document.iter_errors(json.loads(example.read_text())))
