@@ -8,7 +8,7 @@ legal notice). Its messages are put in the visitor's words where they follow a k
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,3 +135,36 @@ def in_words(detail: str, t: Translator) -> str:
         if match:
             return t(key, **match.groupdict())
     return detail.removeprefix("Value error, ")
+
+
+def row_fields(group: str, columns: Iterable[str], rows: int) -> dict[str, tuple[str, ...]]:
+    """A repeated group of fields (the standards a declaration cites): `group_0_column` is
+    `#/group/0/column` in the body, for `rows` rows."""
+    return {
+        f"{group}_{row}_{column}": (group, str(row), column)
+        for row in range(rows)
+        for column in columns
+    }
+
+
+def packed_rows(values: dict[str, str], group: str, columns: Sequence[str], rows: int) -> None:
+    """The filled rows of a group moved up in order, the empty ones last, so the body's list
+    indexes (and the errors pointing at them) are the rows' places on the page."""
+    filled = [
+        [values.get(f"{group}_{row}_{column}", "") for column in columns]
+        for row in range(rows)
+        if any(values.get(f"{group}_{row}_{column}") for column in columns)
+    ]
+    for row in range(rows):
+        texts = filled[row] if row < len(filled) else [""] * len(columns)
+        for column, text in zip(columns, texts, strict=True):
+            values[f"{group}_{row}_{column}"] = text
+
+
+def with_lists(body: Any) -> Any:
+    """A body whose objects keyed 0, 1, 2 … (from `row_fields`) are lists, in that order."""
+    if not isinstance(body, dict):
+        return body
+    if body and all(key.isdigit() for key in body):
+        return [with_lists(body[key]) for key in sorted(body, key=int)]
+    return {key: with_lists(value) for key, value in body.items()}

@@ -41,7 +41,7 @@ async def test_a_credit_change_arrives_live_in_the_feed_and_shows_in_the_files(
     assert "A → B" in await row.inner_text()
 
     await page.goto("/console/overview")
-    assert await page.locator("svg.chart[role=img]").count() == 4
+    assert await page.locator("svg.chart[role=img]").count() == 6
     await look(page, "overview")
 
     # The enterprise sees the record in its file; a repair needs its pledge.

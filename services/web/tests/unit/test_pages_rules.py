@@ -54,13 +54,43 @@ def test_the_overview_charts_the_largest_regions_and_every_grade() -> None:
     overview = {
         "enterprises": {"by_region": {"440203": 3, "440204": 5}, "by_grade": {"A": 7, "B": 1}},
         "complaints": {"by_category": {"food": 2}, "by_status": {"submitted": 2}},
+        "complaints_by_month": {
+            "months": ["2026-10", "2026-11"],
+            "filed_by_category": {"2026-10": {"food": 1}, "2026-11": {"food": 1, "toys": 3}},
+            "overdue": {"2026-11": 2},
+        },
     }
     assert dashboard.largest_regions(overview, 1) == ["440204"]
     by_region = {"440204": {"enterprises": {"by_grade": {"A": 5}}}}
     charts = dashboard.charts(overview, by_region, i18n.Translator("zh-CN"))
-    assert set(charts) == {"grades_by_region", "grades", "categories", "statuses"}
+    assert set(charts) == {
+        "grades_by_region",
+        "grades",
+        "categories",
+        "statuses",
+        "by_month",
+        "overdue_by_month",
+    }
     assert "韶关市浈江区" in charts["grades_by_region"]
     assert "食品" in charts["categories"]
+
+
+def test_the_monthly_chart_has_a_bar_per_month_and_a_colour_per_category_most_filed_first() -> None:
+    months = {
+        "months": ["2026-10", "2026-11"],
+        "filed_by_category": {"2026-10": {"food": 1}, "2026-11": {"food": 1, "toys": 3}},
+        "overdue": {"2026-11": 2},
+    }
+    assert dashboard.month_series(months) == ["toys", "food"]
+    overview = {
+        "enterprises": {"by_region": {}, "by_grade": {}},
+        "complaints": {"by_category": {}, "by_status": {}},
+        "complaints_by_month": months,
+    }
+    charts = dashboard.charts(overview, {}, i18n.Translator("en"))
+    assert charts["by_month"].count("<g ") == 2
+    assert '<rect class="series-0"' in charts["by_month"]  # toys, in November
+    assert ">2026-10</text>" in charts["overdue_by_month"]  # a month with none is shown at 0
 
 
 def test_times_are_written_in_chinas_time_zone() -> None:

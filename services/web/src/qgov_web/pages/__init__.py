@@ -3,6 +3,7 @@
 from qgov_web.pages import (
     catalogue,
     dashboard,
+    declarations,
     enterprises,
     filing,
     following,
@@ -19,5 +20,6 @@ ROUTERS = (
     regulators.router,
     dashboard.router,
     enterprises.router,
+    declarations.router,
     catalogue.router,
 )

@@ -30,7 +30,13 @@ async def overview(visit: VisitDep) -> Response:
         *(platform.get("/api/v1/governance/overview", caller, {"region": r}) for r in regions)
     )
     charts = dashboard.charts(whole, dict(zip(regions, by_region, strict=True)), visit.t)
-    return visit.deps.pages.render(visit, "overview.html", overview=whole, charts=charts)
+    series = [
+        (dashboard.series_class(index), visit.t.label("category", category))
+        for index, category in enumerate(dashboard.month_series(whole["complaints_by_month"]))
+    ]
+    return visit.deps.pages.render(
+        visit, "overview.html", overview=whole, charts=charts, series=series
+    )
 
 
 @router.get("/feed")

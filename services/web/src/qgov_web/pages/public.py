@@ -17,24 +17,32 @@ from qgov_web.visits import VisitDep
 
 router = APIRouter(include_in_schema=False)
 SearchText = Annotated[str, Query(max_length=100)]
+Cursor = Annotated[str, Query(max_length=500)]
+LONGEST_SEARCH = 50  # the gateway's bound on a search
 
 
 @router.get("/")
 async def home(visit: VisitDep) -> Response:
-    return visit.deps.pages.render(visit, "home.html", query="", error="")
+    return visit.deps.pages.render(visit, "home.html", query="", error="", hits=None)
 
 
 @router.get("/enterprises")
-async def search(visit: VisitDep, q: SearchText = "") -> Response:
-    """An enterprise is found by its unified social credit code (the platform has no search
-    by name yet); a code that is not one is answered beside the search field."""
+async def search(visit: VisitDep, q: SearchText = "", cursor: Cursor = "") -> Response:
+    """A whole credit code leads straight to its enterprise; anything else is looked for in
+    the names and the starts of the codes, a page of hits at a time."""
+    words = q.strip()
+    pages = visit.deps.pages
     try:
-        code = parse_credit_code(q).value
+        return pages.redirect(visit, f"/enterprises/{parse_credit_code(words).value}")
     except InvalidCreditCode:
-        error = visit.t("search.not_a_code")
-        pages = visit.deps.pages
-        return pages.render(visit, "home.html", status_code=422, query=q, error=error)
-    return visit.deps.pages.redirect(visit, f"/enterprises/{code}")
+        pass
+    if not words or len(words) > LONGEST_SEARCH:
+        error = visit.t("error.required" if not words else "search.too_long", limit=LONGEST_SEARCH)
+        return pages.render(visit, "home.html", status_code=422, query=q, error=error, hits=None)
+    hits = await visit.deps.platform.get(
+        "/api/v1/enterprises/search", visit.caller, {"q": words, "cursor": cursor, "limit": 20}
+    )
+    return pages.render(visit, "home.html", query=words, error="", hits=hits)
 
 
 @router.get("/enterprises/{credit_code}")
