@@ -300,22 +300,26 @@ async def test_readyz_reports_every_check_ok(demo):
 
     async def ready() -> bool:
         answers.append(await demo.client.get("/readyz"))
-        return answers[-1].status_code == 200
+        return answers[-1].status_code == 200 and answers[-1].json()["status"] == "ready"
 
-    await wait_for(ready, within=20, what="/readyz to answer 200")
+    await wait_for(ready, within=20, what="/readyz to answer 200, ready")
     body = answers[-1].json()
-    assert body["status"] == "ready"
     assert body["checks"] == {"database": "ok", "broker": "ok"}
+    assert body["degraded"] == []
 
 
-async def test_without_a_broker_the_service_is_alive_not_ready_and_keeps_writes(stack):
+async def test_without_a_broker_the_service_stays_ready_degraded_and_keeps_writes(stack):
+    """Readiness is the database: writes go to the outbox and wait there for the broker, so a
+    broker outage must not take every replica out of service."""
     closed = f"127.0.0.1:{free_port()}"
     async with run_service(
         stack, SERVICE, create_app, DemoSettings, kafka_bootstrap_servers=closed
     ) as svc:
         readyz = await svc.client.get("/readyz")
-        assert readyz.status_code == 503
-        assert readyz.headers["content-type"] in {"application/json", "application/problem+json"}
+        assert readyz.status_code == 200
+        assert readyz.headers["content-type"] == "application/json"
+        assert readyz.json()["status"] == "degraded"
+        assert readyz.json()["degraded"] == ["broker"]
         assert readyz.json()["checks"]["database"] == "ok"
         assert readyz.json()["checks"]["broker"].startswith("unavailable")
         assert (await svc.client.get("/healthz")).status_code == 200
@@ -332,3 +336,15 @@ async def test_without_a_broker_the_service_is_alive_not_ready_and_keeps_writes(
     assert rows[0].topic == svc.settings.kafka_topic_prefix + "qgov.demo"
     assert rows[0].partition_key == CODE
     assert rows[0].published_at is None
+
+
+async def test_without_its_database_the_service_is_alive_and_not_ready(stack):
+    """Liveness is the process: a replica whose database is gone is left running, not ready."""
+    closed = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/postgres"
+    async with run_service(stack, SERVICE, create_app, DemoSettings, database_url=closed) as svc:
+        readyz = await svc.client.get("/readyz")
+        assert readyz.status_code == 503
+        assert readyz.json()["status"] == "not ready"
+        assert readyz.json()["checks"]["database"].startswith("unavailable")
+        assert "database" in readyz.json()["degraded"]
+        assert (await svc.client.get("/healthz")).status_code == 200
