@@ -80,6 +80,23 @@ class EnterpriseFact(EventData):
     region_code: RegionCode
 
 
+class RecordAdded(EnterpriseFact):
+    """A record was added to an enterprise's credit file, by a regulator's entry or from
+    another service's event; published with the record, whatever it does to the score, so a
+    reader can look back further than the score does (award programmes look back five years)."""
+
+    TYPE: ClassVar[str] = "qgov.credit.record.added.v1"
+    record_id: int = Field(ge=1)
+    kind: str = Field(min_length=1, max_length=60)
+    severity: str = Field(min_length=1, max_length=20)
+    occurred_on: date = Field(
+        description="the day the fact took effect (the record's effective_on)"
+    )
+    public: bool = Field(
+        description="whether the record is shown outside the regulators and the enterprise"
+    )
+
+
 class GradeChanged(EnterpriseFact):
     """An enterprise's credit score or grade changed; its reasons are the live records behind it."""
 
@@ -143,4 +160,4 @@ class RepairDecided(EventData):
     decided_on: date
 
 
-EVENTS = (GradeChanged, EnterpriseListed, EnterpriseDelisted, RepairDecided)
+EVENTS = (RecordAdded, GradeChanged, EnterpriseListed, EnterpriseDelisted, RepairDecided)

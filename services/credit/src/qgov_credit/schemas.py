@@ -12,7 +12,13 @@ from qgov_shared.regions import RegionCodeStr
 from qgov_shared.uscc import CreditCodeStr
 
 EntryKind = Literal[
-    "inspection_failed", "inspection_passed", "penalty", "serious_penalty", "quality_accident"
+    "inspection_failed",
+    "inspection_passed",
+    "penalty",
+    "serious_penalty",
+    "quality_accident",
+    "safety_accident",
+    "environmental_accident",
 ]
 
 

@@ -97,10 +97,16 @@ class Office:
 
     async def grade_changes(self, credit_code: str | None = None) -> list[dict[str, Any]]:
         """Published grade.changed events, oldest first; with a code, only that enterprise's."""
+        return await self.published(GRADE_CHANGED, credit_code)
+
+    async def published(
+        self, event_type: str | None = None, credit_code: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Events written to the outbox, oldest first, of one type and enterprise if named."""
         return [
             event
             for event in await published_events(self.svc.runtime.engine)
-            if event["type"] == GRADE_CHANGED and credit_code in (None, event["subject"])
+            if event_type in (None, event["type"]) and credit_code in (None, event["subject"])
         ]
 
     async def count(self, table, *where) -> int:

@@ -13,7 +13,9 @@ from qgov_complaints import SERVICE as COMPLAINTS
 from qgov_complaints.main import ComplaintsSettings
 from qgov_complaints.main import create_app as create_complaints_app
 from qgov_complaints.models import Submission
+from qgov_credit.events import RecordAdded
 from qgov_credit.models import CreditRecord, Enterprise, IntakeEntry
+from qgov_credit.policy import load_policy
 from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.stack import TestStack, run_service, wait_for
@@ -168,10 +170,16 @@ async def test_an_enterprise_first_named_by_an_event_gets_its_name_and_registere
     await intake.handled(event.id)
     shown = await intake.file_ok(enterprise)
     assert (shown["name"], shown["region_code"]) == ("韶关市武江区某电器商行", enterprise[2:8])
-    assert shown["rule_version"] == "2026.1"
+    assert shown["rule_version"] == load_policy().version
     assert shown["assessed_on"] == TODAY.isoformat()
     [listed] = await intake.listed("/enterprises")
     assert (listed["credit_code"], listed["score"], listed["grade"]) == (enterprise, 98, "A")
+    [added] = await intake.published(RecordAdded.TYPE, enterprise)
+    assert (added["data"]["kind"], added["data"]["occurred_on"]) == (
+        "substantiated_complaint",
+        CLOSED_ON,
+    )
+    assert added["data"]["region_code"] == enterprise[2:8]
 
 
 async def test_a_loosely_spelled_subject_is_filed_under_the_code_as_the_api_spells_it(

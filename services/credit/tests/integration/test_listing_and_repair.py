@@ -20,6 +20,7 @@ ENTERPRISE = credit_code(1)
 LISTED = "qgov.credit.enterprise.listed.v1"
 DELISTED = "qgov.credit.enterprise.delisted.v1"
 DECIDED = "qgov.credit.repair.decided.v1"
+RECORD_ADDED = "qgov.credit.record.added.v1"
 FLAGS = ["barred_from_quality_awards", "flagged_in_public_procurement"]
 DELISTABLE_ON = TODAY + timedelta(days=365)
 PUBLICITY_ENDABLE_ON = TODAY + timedelta(days=180)
@@ -303,6 +304,7 @@ async def test_every_event_is_dated_by_the_services_clock(office: Office, contra
 
     assert sorted((e["type"], datetime.fromisoformat(e["time"])) for e in published) == sorted(
         [
+            (RECORD_ADDED, listed_at),
             (LISTED, listed_at),
             (GRADE_CHANGED, listed_at),
             (DELISTED, delisted_at),

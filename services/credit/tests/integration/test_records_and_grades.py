@@ -9,12 +9,16 @@ from datetime import timedelta
 
 import pytest
 
+from qgov_credit.events import RecordAdded
 from qgov_credit.models import CreditRecord, Enterprise
+from qgov_credit.policy import load_policy
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.problems import pointers, problem
 from qgov_shared.testing.tokens import bearer
 
-from .conftest import KEYS, TODAY, Office, complaint_event
+from .conftest import GRADE_CHANGED, KEYS, TODAY, Office, complaint_event
+
+RECORD_ADDED = RecordAdded.TYPE
 
 ENTERPRISE = credit_code(1)
 ELSEWHERE = credit_code(
@@ -32,6 +36,8 @@ ELSEWHERE = credit_code(
         ("serious_penalty", None, 60, "D"),  # 60 would be C, but it lists the enterprise: D
         ("quality_accident", None, 90, "A"),
         ("quality_accident", "serious", 70, "C"),
+        ("safety_accident", None, 90, "A"),
+        ("environmental_accident", "serious", 70, "C"),
     ],
 )
 async def test_each_entry_kind_moves_the_score_and_grade_as_the_policy_says(
@@ -218,7 +224,7 @@ async def test_history_and_events_explain_every_change(office: Office, contracts
     )
     assert (last["region_code"], last["rule_version"], last["assessed_on"]) == (
         "440200",
-        "2026.1",
+        load_policy().version,
         TODAY.isoformat(),
     )
     assert last["reasons"][0] == {
@@ -232,6 +238,36 @@ async def test_history_and_events_explain_every_change(office: Office, contracts
     }
     for event in events:
         assert (event["subject"], event["source"]) == (ENTERPRISE, "/qgov/credit")
+        contracts.check(event)
+
+
+async def test_every_record_is_announced_before_what_it_does_to_the_grade(
+    office: Office, contracts
+):
+    penalty = await office.entered(ENTERPRISE, "safety_accident", severity="serious")
+    inspection = await office.entered(ENTERPRISE, "inspection_passed")
+
+    published = await office.published(credit_code=ENTERPRISE)
+    assert [event["type"] for event in published] == [
+        RECORD_ADDED,
+        GRADE_CHANGED,
+        RECORD_ADDED,
+        GRADE_CHANGED,
+    ]
+    added = [event["data"] for event in published if event["type"] == RECORD_ADDED]
+    assert added == [
+        {
+            "credit_code": ENTERPRISE,
+            "region_code": "440200",
+            "record_id": record["id"],
+            "kind": record["kind"],
+            "severity": record["severity"],
+            "occurred_on": TODAY.isoformat(),
+            "public": True,
+        }
+        for record in (penalty, inspection)
+    ]
+    for event in published:
         contracts.check(event)
 
 

@@ -52,7 +52,7 @@ def test_the_service_has_a_model_for_every_credit_event_the_contracts_declare(
     declared = {t for t in contracts.declared_event_types() if t.startswith("qgov.credit.")}
 
     assert {model.TYPE for model in SERVICE.event_models()} == declared
-    assert len(declared) == 4
+    assert len(declared) == 5
 
 
 def test_an_event_made_from_its_model_passes_its_contract(contracts: Contracts):

@@ -92,5 +92,5 @@ def test_an_assessment_holds_until_a_record_behind_it_changes_and_under_its_poli
     assert holds(changes_on - timedelta(days=1))
     assert not holds(changes_on)  # a record starts or stops counting that day
     assert holds(ASSESSED_ON + timedelta(days=5000), next_change_on=None)
-    assert not holds(ASSESSED_ON, version="2026.2")
+    assert not holds(ASSESSED_ON, version="2025.1")  # graded under an earlier policy
     assert not holds(ASSESSED_ON - timedelta(days=1))  # made after "today": a clock set back

@@ -21,13 +21,13 @@ RECALL = "qgov.traceability.recall.initiated.v1"
 
 
 def test_the_shipped_policy_loads_with_their_base_and_grade_floors():
-    assert POLICY.version == "2026.1"
+    assert POLICY.version == "2026.2"
     assert (POLICY.base_score, POLICY.min_score, POLICY.max_score) == (100, 0, 100)
     assert POLICY.grade_floors == (("A", 90), ("B", 75), ("C", 60), ("D", 0))
 
 
 def test_every_kind_has_points_a_period_and_a_description():
-    assert len(POLICY.kinds) == 14
+    assert len(POLICY.kinds) == 17
     for name, kind in POLICY.kinds.items():
         assert kind.name == name
         assert kind.description
@@ -46,6 +46,8 @@ def test_the_entry_kinds_are_the_public_apis_kinds_with_valid_default_severities
         "penalty": "general",
         "serious_penalty": "serious",
         "quality_accident": "general",
+        "safety_accident": "general",
+        "environmental_accident": "general",
     }
     for kind, severity in POLICY.entry_severities.items():
         assert severity in POLICY.kinds[kind].points
@@ -60,6 +62,8 @@ def test_the_entry_kinds_are_the_public_apis_kinds_with_valid_default_severities
         (RECALL, {"voluntary": True}, "recall_voluntary", "general", "initiated_on"),
         (RECALL, {"voluntary": False}, "recall_ordered", "general", "initiated_on"),
         ("qgov.brands.award.granted.v1", {}, "award_granted", "general", "granted_on"),
+        ("qgov.brands.award.suspended.v1", {}, "award_suspended", "general", "suspended_on"),
+        ("qgov.brands.award.revoked.v1", {}, "award_revoked", "general", "revoked_on"),
         (
             "qgov.standards.standard.check_recorded.v1",
             {"outcome": "non_compliant", "source": "regulator"},

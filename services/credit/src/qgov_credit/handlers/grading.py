@@ -1,6 +1,7 @@
 """Each enterprise's assessment kept current: extended when a record comes in, made again from
 the records when records start or stop counting with the calendar, on a repair and on a
-rebuild; every change of score or grade published and kept in the file's history.
+rebuild; every new record and every change of score or grade published, the changes kept in
+the file's history.
 
 Work comes in chunks (a chunk of intake events, a page of a rebuild): the chunk's files are
 read once, changed in memory, and stored once (`assessments`). A record extends a stored
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from qgov_credit import domain
 from qgov_credit.domain import Record
-from qgov_credit.events import GradeChanged, published
+from qgov_credit.events import GradeChanged, RecordAdded, published
 from qgov_credit.handlers import Context, assessments
 from qgov_credit.handlers.assessments import File
 from qgov_credit.handlers.listing import last_delistings, list_if_called_for
@@ -62,6 +63,7 @@ async def take_records(
             [r for r in records[item.credit_code] if r.id <= item.record.id] if looks_back else []
         )
         last_delisted_on = delistings.get(item.credit_code)
+        _announce_record(file, item.record, uow, ctx)
         await list_if_called_for(file, item.record, so_far, last_delisted_on, uow, ctx)
         _extend(file, item, uow, ctx)
     await assessments.store(connection, files.values(), ctx)
@@ -159,6 +161,20 @@ async def _assess(files: dict[str, File], uow: UnitOfWork, ctx: Context, cause: 
         if n % _YIELD_EVERY == 0:
             await asyncio.sleep(0)  # a rebuild's chunk in writing sends its next statement
     return moved
+
+
+def _announce_record(file: File, record: Record, uow: UnitOfWork, ctx: Context) -> None:
+    """Publish the new record, whatever it does to the score, ahead of what it does."""
+    added = RecordAdded(
+        credit_code=file.credit_code,
+        region_code=file.region_code,
+        record_id=record.id,
+        kind=record.kind,
+        severity=record.severity,
+        occurred_on=record.effective_on,
+        public=ctx.policy.kinds[record.kind].public,
+    )
+    uow.publish(added.event(subject=file.credit_code, time=ctx.now))
 
 
 def _extend(file: File, taken: Taken, uow: UnitOfWork, ctx: Context) -> None:
