@@ -1,12 +1,11 @@
-"""Credit's events for the tests, shaped as credit's contracts say (and `record.added` as this
-service proposes credit publish it). Test modules import them with `from .credit_feed import`."""
+"""Credit's events for the tests, shaped as credit's contracts say. Test modules import them
+with `from .credit_feed import`."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
-from qgov_brands.credit_events import RecordAdded
 from qgov_shared.envelope import CloudEvent, new_event
 from qgov_shared.testing.clock import CHINA, START
 
@@ -68,14 +67,12 @@ def reason(record_id: int, kind: str, severity: str, on: date, days: int) -> dic
 
 
 def record_added(code: str, record_id: int, kind: str, severity: str, on: date) -> CloudEvent:
-    """The event this service proposes credit publish (`credit_events.RecordAdded`)."""
-    fact = RecordAdded(
-        credit_code=code,
-        region_code=code[2:8],
+    return _credit_event(
+        "qgov.credit.record.added.v1",
+        code,
         record_id=record_id,
         kind=kind,
         severity=severity,
-        occurred_on=on,
+        occurred_on=on.isoformat(),
         public=True,
     )
-    return fact.event(subject=code, time=START)

@@ -5,23 +5,25 @@ cannot apply again. Credit's events reach the `brands.credit` group, nothing els
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 from qgov_credit import SERVICE as CREDIT
 from qgov_credit.main import CreditSettings
 from qgov_credit.main import create_app as create_credit_app
 from qgov_shared.testing.problems import problem
-from qgov_shared.testing.stack import TestStack, run_service, wait_for
+from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 
-from .conftest import APPLICANT, KEYS, TODAY, open_desk
+from .conftest import APPLICANT, KEYS, TODAY, Desk, open_desk
 from .credit_feed import record_added
 
 FRONTRUNNER = "quality_frontrunner"
 
 
-async def test_credit_listing_the_holder_suspends_its_award_and_a_confirmation_revokes_it(
-    stack: TestStack, clock, contracts
-):
+@contextlib.asynccontextmanager
+async def desk_and_credit(stack: TestStack, clock) -> AsyncIterator[tuple[Desk, RunningService]]:
+    """This service and credit on one topic namespace, both consuming."""
     async with open_desk(stack, clock) as desk:
         credit_app = lambda s: create_credit_app(s, clock=clock)  # noqa: E731
         prefix = desk.svc.settings.kafka_topic_prefix
@@ -30,47 +32,91 @@ async def test_credit_listing_the_holder_suspends_its_award_and_a_confirmation_r
         ) as credit:
             credit.app.state.token_verifier = KEYS.verifier()
             await desk.svc.consumers_assigned()
-            application = await desk.walk(await desk.applied(FRONTRUNNER))
-            [award] = (
-                await desk.client.get("/api/v1/awards/holders", params={"programme": FRONTRUNNER})
-            ).json()["items"]
+            yield desk, credit
 
-            async def counted() -> bool:  # credit takes the grant in (and opens the file)
+
+async def test_an_accident_credit_no_longer_scores_still_excludes_for_five_years(
+    stack: TestStack, clock
+):
+    async with desk_and_credit(stack, clock) as (desk, credit):
+        four_years_ago = desk.today - timedelta(days=4 * 365)
+        accident = {
+            "credit_code": APPLICANT,
+            "kind": "environmental_accident",
+            "severity": "serious",
+            "occurred_on": four_years_ago.isoformat(),
+            "note": "突发环境事件（较大）",
+        }
+        entered = await credit.client.post(
+            "/api/v1/credit/records", json=accident, headers=desk.regulator
+        )
+        assert entered.status_code == 201, entered.text
+        file = await credit.client.get(
+            f"/api/v1/credit/enterprises/{APPLICANT}", headers=desk.regulator
+        )
+        assert (file.json()["grade"], file.json()["reasons"]) == ("A", [])  # no longer scored
+
+        [consumer] = desk.svc.runtime.consumers
+
+        async def learnt() -> bool:
+            return consumer.stats.processed >= 1
+
+        await wait_for(learnt, within=30, what="brands to learn of the record")
+        refused = await desk.apply("china_quality_award")
+        assert "serious environmental_accident" in problem(refused, 409)["detail"]
+        await desk.applied(FRONTRUNNER)  # it looks back three years only
+
+
+async def test_credit_listing_the_holder_suspends_its_award_and_a_confirmation_revokes_it(
+    stack: TestStack, clock, contracts
+):
+    async with desk_and_credit(stack, clock) as (desk, credit):
+        application = await desk.walk(await desk.applied(FRONTRUNNER))
+        [award] = (
+            await desk.client.get("/api/v1/awards/holders", params={"programme": FRONTRUNNER})
+        ).json()["items"]
+
+        def counted(kind: str) -> Callable[[], Awaitable[bool]]:
+            async def in_the_file() -> bool:
                 file = await credit.client.get(
                     f"/api/v1/credit/enterprises/{APPLICANT}", headers=desk.regulator
                 )
                 kinds = [r["kind"] for r in file.json().get("records", [])]
-                return file.status_code == 200 and "award_granted" in kinds
+                return file.status_code == 200 and kind in kinds
 
-            await wait_for(counted, within=30, what="credit to count the award granted")
-            penalty = {
-                "credit_code": APPLICANT,
-                "kind": "serious_penalty",
-                "occurred_on": desk.today.isoformat(),
-                "note": "生产销售不合格产品，情节严重",
-            }
-            entered = await credit.client.post(
-                "/api/v1/credit/records", json=penalty, headers=desk.regulator
-            )
-            assert entered.status_code == 201, entered.text
+            return in_the_file
 
-            async def suspended() -> bool:
-                shown = await desk.client.get(f"/api/v1/awards/granted/{award['id']}")
-                return shown.json()["status"] == "suspended"
+        # credit takes the grant in (and opens the file)
+        await wait_for(counted("award_granted"), within=30, what="credit to count the grant")
+        penalty = {
+            "credit_code": APPLICANT,
+            "kind": "serious_penalty",
+            "occurred_on": desk.today.isoformat(),
+            "note": "生产销售不合格产品，情节严重",
+        }
+        entered = await credit.client.post(
+            "/api/v1/credit/records", json=penalty, headers=desk.regulator
+        )
+        assert entered.status_code == 201, entered.text
 
-            await wait_for(suspended, within=30, what="the holder's award to be suspended")
-            [event] = await desk.events("qgov.brands.award.suspended.v1")
-            assert (event["data"]["award_id"], event["data"]["reason"]) == (award["id"], "listed")
-            contracts.check(event)
-            again = await desk.apply("china_quality_award")
-            assert "serious-violation list" in problem(again, 409)["detail"]
-            revoked = await desk.client.post(
-                f"/api/v1/awards/granted/{award['id']}/revocation",
-                json={"ground": "listing_confirmed", "reasons": "确认列入严重违法失信名单"},
-                headers=desk.regulator,
-            )
-            assert revoked.json()["status"] == "revoked", revoked.text
-            assert application["credit_code"] == APPLICANT
+        async def suspended() -> bool:
+            shown = await desk.client.get(f"/api/v1/awards/granted/{award['id']}")
+            return shown.json()["status"] == "suspended"
+
+        await wait_for(suspended, within=30, what="the holder's award to be suspended")
+        [event] = await desk.events("qgov.brands.award.suspended.v1")
+        assert (event["data"]["award_id"], event["data"]["reason"]) == (award["id"], "listed")
+        contracts.check(event)
+        await wait_for(counted("award_suspended"), within=30, what="credit to count it")
+        again = await desk.apply("china_quality_award")
+        assert "serious-violation list" in problem(again, 409)["detail"]
+        revoked = await desk.client.post(
+            f"/api/v1/awards/granted/{award['id']}/revocation",
+            json={"ground": "listing_confirmed", "reasons": "确认列入严重违法失信名单"},
+            headers=desk.regulator,
+        )
+        assert revoked.json()["status"] == "revoked", revoked.text
+        assert application["credit_code"] == APPLICANT
 
 
 async def test_the_credit_group_keeps_a_serious_record_it_reads_from_the_broker(

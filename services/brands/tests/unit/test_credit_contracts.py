@@ -10,15 +10,22 @@ from qgov_brands.credit_events import (
     DELISTED,
     GRADE_CHANGED,
     LISTED,
+    RECORD_ADDED,
     DelistedView,
     GradeChangedView,
     ListedView,
     ReasonView,
+    RecordAddedView,
 )
 from qgov_shared.envelope import schema_uri
 from qgov_shared.testing.contracts import Contracts
 
-VIEWS = [(GRADE_CHANGED, GradeChangedView), (LISTED, ListedView), (DELISTED, DelistedView)]
+VIEWS = [
+    (GRADE_CHANGED, GradeChangedView),
+    (LISTED, ListedView),
+    (DELISTED, DelistedView),
+    (RECORD_ADDED, RecordAddedView),
+]
 
 
 def _required(model: type[BaseModel]) -> set[str]:

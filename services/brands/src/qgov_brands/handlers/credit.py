@@ -13,10 +13,11 @@ from qgov_brands.credit_events import (
     DELISTED,
     GRADE_CHANGED,
     LISTED,
+    RECORD_ADDED,
     DelistedView,
     GradeChangedView,
     ListedView,
-    RecordAdded,
+    RecordAddedView,
 )
 from qgov_brands.handlers import Context
 from qgov_brands.handlers.awards import reinstate_holder, suspend_holder
@@ -57,8 +58,8 @@ async def apply_credit_events(events: list[CloudEvent], uow: UnitOfWork, ctx: Co
                 listing_reason=None,
             )
             await reinstate_holder(delisted.credit_code, delisted.delisted_on, uow, ctx)
-        elif event.type == RecordAdded.TYPE:
-            added = RecordAdded.model_validate(event.data)
+        elif event.type == RECORD_ADDED:
+            added = RecordAddedView.model_validate(event.data)
             facts = [(added.record_id, added.kind, added.severity, added.occurred_on)]
             await _keep_facts(uow, ctx.policy, added.credit_code, facts)
 
