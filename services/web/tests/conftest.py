@@ -27,6 +27,9 @@ from qgov_credit.main import create_app as create_credit
 from qgov_gateway import SERVICE as GATEWAY
 from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as create_gateway
+from qgov_inspections import SERVICE as INSPECTIONS
+from qgov_inspections.dependencies import InspectionsSettings
+from qgov_inspections.main import create_app as create_inspections
 from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.http import HttpServer
@@ -50,6 +53,7 @@ SERVICES = (
     (STANDARDS, create_standards, StandardsSettings),
     (BRANDS, create_brands, BrandsSettings),
     (TRACEABILITY, create_traceability, TraceabilitySettings),
+    (INSPECTIONS, create_inspections, InspectionsSettings),
 )
 
 

@@ -103,6 +103,9 @@ def field_name(pointer: str, spec: Spec) -> str:
     for name, place in spec.items():
         if parts and place[: len(parts)] == parts:
             return name
+    for name, place in spec.items():  # an item of a field's list (`#/region_codes/1`)
+        if parts[: len(place)] == place:
+            return name
     return ""
 
 

@@ -82,6 +82,16 @@ class Platform:
         headers = dict(extra_headers or {})
         return await self._call("GET", path, caller, params=_present(params), headers=headers)
 
+    async def get_text(self, path: str, caller: Caller) -> str:
+        """A plain-text document (a published list whose hash is checked byte for byte)."""
+        headers = {**caller.headers(), "accept": "text/plain"}
+        try:
+            response = await self.client.get(path, headers=headers)
+        except httpx.HTTPError as error:
+            raise Unavailable(str(error)) from None
+        _check(response)
+        return response.text
+
     async def post(
         self,
         path: str,

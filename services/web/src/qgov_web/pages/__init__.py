@@ -7,6 +7,7 @@ from qgov_web.pages import (
     enterprises,
     filing,
     following,
+    inspections,
     public,
     regulators,
     signin,
@@ -22,4 +23,5 @@ ROUTERS = (
     enterprises.router,
     declarations.router,
     catalogue.router,
+    inspections.router,
 )
