@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Numeric, Text
+from sqlalchemy import BigInteger, Column, DateTime, Numeric, Text, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
@@ -50,7 +50,10 @@ class Declaration(SQLModel, table=True):
     withdrawn_at: datetime | None = _at(default=None)
     withdrawal_reason: str | None = Field(default=None, max_length=500)
     open_flags: int = 0
-    change_seq: int = Field(sa_type=BigInteger)
+    change_seq: int = Field(
+        sa_type=BigInteger,
+        sa_column_kwargs={"server_default": text("nextval('declaration_changes')")},
+    )
 
 
 class DeclarationVersion(SQLModel, table=True):

@@ -57,13 +57,13 @@ async def check_content(content: DeclarationContent, uow: UnitOfWork, ctx: Conte
             "an enterprise standard's functional and performance indicators must be disclosed",
             "indicators",
         )
-    session = uow.session
-    listed = await catalogue.entries(session, [number.canonical for number in numbers])
+    connection = await uow.connection()
+    listed = await catalogue.entries(connection, [number.canonical for number in numbers])
     withdrawn = floor.withdrawn_citations([n.canonical for n in numbers], listed, ctx.today)
     if refused := floor.in_force(withdrawn, ctx.today):
         positions = {number.canonical: index for index, number in enumerate(numbers)}
         _refuse(refused, lambda f: f"standards.{positions[f.standard]}.number")
-    limits = await catalogue.limits_for(session, content.category)
+    limits = await catalogue.limits_for(connection, content.category)
     failed = floor.limits_failed(declared, content.category, limits, policy.units, ctx.today)
     if refused := floor.in_force(failed, ctx.today):
         positions = {name_key(item.name): index for index, item in enumerate(declared)}
