@@ -101,6 +101,18 @@ async def test_awards_show_with_their_status_and_proposals_count_until_decided(
     await _redelivered_changes_nothing(gateway, contracts, SHAOGUAN, events)
 
 
+async def test_an_awards_later_event_wins_when_both_bear_the_same_time(
+    gateway: RunningService, contracts
+) -> None:
+    granted = award_granted(1, SHAOGUAN, at(1))
+    suspended = award_step(
+        "suspended", 1, SHAOGUAN, at(1), reason="listed", listed_on=day(), suspended_on=day()
+    )
+    await apply(gateway, contracts, granted, suspended)
+    profile, _ = await _views(gateway, SHAOGUAN)
+    assert [(a["award_id"], a["status"]) for a in profile["awards"]] == [(1, "suspended")]
+
+
 async def test_declarations_show_their_standards_checks_and_frontrunner_title(
     gateway: RunningService, contracts
 ) -> None:

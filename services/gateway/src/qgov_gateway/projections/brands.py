@@ -102,7 +102,10 @@ ON CONFLICT (application_id) DO UPDATE SET
     notice_ends_on = coalesce(p.notice_ends_on, excluded.notice_ends_on),
     decided = p.decided OR excluded.decided
 """)
-# The award as its newest event leaves it; `granted_on`/`valid_until` only the grant knows.
+# The award as its newest event leaves it; `granted_on`/`valid_until` only the grant knows. Of
+# two events with the same time, the one read later wins: an award's events share the holder's
+# partition, so the later read is the later sent (a grant and its suspension can share a clock
+# tick).
 _AWARD = Write("""
 INSERT INTO award_views AS a (award_id, credit_code, programme, programme_name, level, round,
     tier, brand_id, granted_on, valid_until, status, status_on, revocation_ground, status_at)
@@ -111,8 +114,8 @@ ON CONFLICT (award_id) DO UPDATE SET
     granted_on = coalesce(a.granted_on, excluded.granted_on),
     valid_until = CASE WHEN excluded.granted_on IS NULL THEN a.valid_until
         ELSE excluded.valid_until END,
-    status = CASE WHEN excluded.status_at > a.status_at THEN excluded.status ELSE a.status END,
-    status_on = CASE WHEN excluded.status_at > a.status_at
+    status = CASE WHEN excluded.status_at >= a.status_at THEN excluded.status ELSE a.status END,
+    status_on = CASE WHEN excluded.status_at >= a.status_at
         THEN excluded.status_on ELSE a.status_on END,
     revocation_ground = coalesce(a.revocation_ground, excluded.revocation_ground),
     status_at = greatest(a.status_at, excluded.status_at)
