@@ -1,17 +1,22 @@
-"""Brands and credit running together on one topic namespace, through the real broker: a
-holder that credit lists has its awards suspended within seconds, announced by
-`award.suspended`; a regulator's confirmation then revokes them, and the listed enterprise
-cannot apply again. Credit's events reach the `brands.credit` group, nothing else."""
+"""Brands, credit and the gateway's read model running together on one topic namespace,
+through the real broker: a holder that credit lists has its awards suspended within seconds,
+announced by `award.suspended` and shown suspended on its profile; a regulator's confirmation
+then revokes them, and the listed enterprise cannot apply again. A serious accident credit no
+longer scores still excludes for five years. Credit's events reach the `brands.credit` group."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from qgov_credit import SERVICE as CREDIT
 from qgov_credit.main import CreditSettings
 from qgov_credit.main import create_app as create_credit_app
+from qgov_gateway import SERVICE as GATEWAY
+from qgov_gateway.main import GatewaySettings
+from qgov_gateway.main import create_app as create_gateway_app
 from qgov_shared.testing.problems import problem
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 
@@ -21,24 +26,41 @@ from .credit_feed import record_added
 FRONTRUNNER = "quality_frontrunner"
 
 
+@dataclass
+class Platform:
+    desk: Desk
+    credit: RunningService
+    gateway: RunningService
+
+    async def profile(self) -> dict:
+        response = await self.gateway.client.get(f"/api/v1/enterprises/{APPLICANT}/profile")
+        return response.json() if response.status_code == 200 else {"awards": []}
+
+
 @contextlib.asynccontextmanager
-async def desk_and_credit(stack: TestStack, clock) -> AsyncIterator[tuple[Desk, RunningService]]:
-    """This service and credit on one topic namespace, both consuming."""
+async def platform(stack: TestStack, clock) -> AsyncIterator[Platform]:
+    """This service, credit and the gateway on one topic namespace, all consuming."""
     async with open_desk(stack, clock) as desk:
         credit_app = lambda s: create_credit_app(s, clock=clock)  # noqa: E731
-        prefix = desk.svc.settings.kafka_topic_prefix
-        async with run_service(
-            stack, CREDIT, credit_app, CreditSettings, kafka_topic_prefix=prefix
-        ) as credit:
+        gateway_app = lambda s: create_gateway_app(s, clock=clock)  # noqa: E731
+        prefix = {"kafka_topic_prefix": desk.svc.settings.kafka_topic_prefix}
+        async with (
+            run_service(stack, CREDIT, credit_app, CreditSettings, **prefix) as credit,
+            run_service(
+                stack, GATEWAY, gateway_app, GatewaySettings, run_webhook_dispatcher=False, **prefix
+            ) as gateway,
+        ):
             credit.app.state.token_verifier = KEYS.verifier()
-            await desk.svc.consumers_assigned()
-            yield desk, credit
+            for service in (desk.svc, credit, gateway):
+                await service.consumers_assigned()
+            yield Platform(desk, credit, gateway)
 
 
 async def test_an_accident_credit_no_longer_scores_still_excludes_for_five_years(
     stack: TestStack, clock
 ):
-    async with desk_and_credit(stack, clock) as (desk, credit):
+    async with platform(stack, clock) as running:
+        desk, credit = running.desk, running.credit
         four_years_ago = desk.today - timedelta(days=4 * 365)
         accident = {
             "credit_code": APPLICANT,
@@ -70,7 +92,8 @@ async def test_an_accident_credit_no_longer_scores_still_excludes_for_five_years
 async def test_credit_listing_the_holder_suspends_its_award_and_a_confirmation_revokes_it(
     stack: TestStack, clock, contracts
 ):
-    async with desk_and_credit(stack, clock) as (desk, credit):
+    async with platform(stack, clock) as running:
+        desk, credit = running.desk, running.credit
         application = await desk.walk(await desk.applied(FRONTRUNNER))
         [award] = (
             await desk.client.get("/api/v1/awards/holders", params={"programme": FRONTRUNNER})
@@ -108,6 +131,12 @@ async def test_credit_listing_the_holder_suspends_its_award_and_a_confirmation_r
         assert (event["data"]["award_id"], event["data"]["reason"]) == (award["id"], "listed")
         contracts.check(event)
         await wait_for(counted("award_suspended"), within=30, what="credit to count it")
+
+        async def shown_suspended() -> bool:
+            awards = (await running.profile())["awards"]
+            return [(a["award_id"], a["status"]) for a in awards] == [(award["id"], "suspended")]
+
+        await wait_for(shown_suspended, within=30, what="the profile to show it suspended")
         again = await desk.apply("china_quality_award")
         assert "serious-violation list" in problem(again, 409)["detail"]
         revoked = await desk.client.post(
