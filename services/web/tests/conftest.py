@@ -25,6 +25,7 @@ from qgov_credit import SERVICE as CREDIT
 from qgov_credit.main import CreditSettings
 from qgov_credit.main import create_app as create_credit
 from qgov_gateway import SERVICE as GATEWAY
+from qgov_gateway import accounts
 from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as create_gateway
 from qgov_inspections import SERVICE as INSPECTIONS
@@ -85,6 +86,22 @@ class Platform:
 
     def api(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, timeout=30)
+
+    async def new_client(self, role: str, name: str) -> tuple[str, str]:
+        """A reviewer or admin client, made as the gateway's admin command makes one: its id
+        and secret."""
+        async with self.gateway.runtime.unit_of_work() as uow:
+            made = await accounts.create_client(uow.session, self.clock(), role=role, name=name)
+            await uow.commit()
+        return made
+
+    async def token(self, client_id: str, secret: str) -> dict[str, str]:
+        """The bearer header of a client-credentials token for the API."""
+        form = {"grant_type": "client_credentials", "client_id": client_id}
+        async with self.api() as api:
+            issued = await api.post("/oauth/token", data={**form, "client_secret": secret})
+        assert issued.status_code == 200, issued.text
+        return {"authorization": f"Bearer {issued.json()['access_token']}"}
 
     async def new_enterprise(self, name: str) -> Enterprise:
         """An enterprise onboarded through the public API, in the demo regulator's region."""

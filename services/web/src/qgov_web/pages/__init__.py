@@ -11,6 +11,7 @@ from qgov_web.pages import (
     public,
     regulators,
     signin,
+    traceability,
 )
 
 ROUTERS = (
@@ -24,4 +25,5 @@ ROUTERS = (
     declarations.router,
     catalogue.router,
     inspections.router,
+    traceability.router,
 )

@@ -1,0 +1,204 @@
+"""Traceability in the consoles: an enterprise's trace certificates (issued here, each with
+its public trace page) and the events it captured; recalls, an enterprise's own and those a
+regulator follows in its regions, with their progress reports and their closing summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from qgov_shared.ids import RowId
+from qgov_web import forms
+from qgov_web.pages.common import form_key, new_form_key
+from qgov_web.platform import ApiProblem
+from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+CERTIFICATES = "/api/v1/traceability/certificates"
+RECALLS = "/api/v1/recalls"
+EVENTS_SHOWN = 50
+CERTIFICATE: forms.Spec = {
+    "lot": ("lot",),
+    "product_name": ("product_name",),
+    "quantity": ("quantity",),
+    "unit": ("unit",),
+    "production_place": ("production_place",),
+    "commitment_basis": ("commitment_basis",),
+    "contact": ("contact",),
+}
+# The commitment bases the traceability policy accepts (their words in the language files); the
+# platform has no public list of them yet.
+COMMITMENT_BASES = ("self_testing", "entrusted_testing", "internal_control", "self_commitment")
+RECALL: forms.Spec = {
+    "credit_code": ("credit_code",),
+    "lots": ("scope", "lots"),
+    "defect": ("defect",),
+    "hazard": ("hazard",),
+    "measures": ("measures",),
+    "deadline": ("deadline",),
+    "contact": ("contact",),
+    "units_affected": ("units_affected",),
+}
+PROGRESS: forms.Spec = {
+    "party": ("party",),
+    "units_recovered": ("units_recovered",),
+    "note": ("note",),
+}
+CLOSE: forms.Spec = {"summary": ("summary",)}
+STEPS = {"progress": PROGRESS, "close": CLOSE}
+
+
+@router.get("/certificates")
+async def certificates(visit: VisitDep, cursor: str = "") -> Response:
+    signed_in(visit, enterprise=True)
+    return await _certificates(visit, forms.FormState(), cursor=cursor[:500])
+
+
+@router.post("/certificates")
+async def issue(visit: VisitDep, form: FormDep) -> Response:
+    signed_in(visit, enterprise=True)
+    values = forms.typed(form, CERTIFICATE)
+    try:
+        issued = await visit.deps.platform.post(
+            CERTIFICATES,
+            visit.caller,
+            forms.body_of(values, CERTIFICATE),
+            idempotency_key=form_key(form.get("form_key")),
+        )
+    except ApiProblem as problem:
+        state = forms.FormState(values, forms.errors_from(problem, CERTIFICATE, visit.t))
+        return await _certificates(visit, state, status_code=problem.status)
+    return visit.deps.pages.render(visit, "certificate_issued.html", certificate=issued)
+
+
+@router.get("/events")
+async def captured_events(visit: VisitDep) -> Response:
+    signed_in(visit, enterprise=True)
+    document = await visit.deps.platform.get(
+        "/epcis/events",
+        visit.caller,
+        {"orderBy": "eventTime", "orderDirection": "DESC", "perPage": EVENTS_SHOWN},
+    )
+    return visit.deps.pages.render(visit, "captured_events.html", events=_event_list(document))
+
+
+@router.get("/recalls")
+async def recalls(visit: VisitDep, cursor: str = "") -> Response:
+    _member(visit)
+    return await _recalls(visit, forms.FormState(), cursor=cursor[:500])
+
+
+@router.post("/recalls")
+async def initiate(visit: VisitDep, form: FormDep) -> Response:
+    user = _member(visit)
+    values = forms.typed(form, RECALL)
+    body = forms.body_of(values, RECALL)
+    if user.is_enterprise:
+        body.pop("credit_code", None)  # an enterprise recalls its own products
+    lots = body.get("scope", {}).get("lots", "")
+    body["scope"] = {"lots": [line.strip() for line in lots.splitlines() if line.strip()]}
+    try:
+        started = await visit.deps.platform.post(
+            RECALLS, visit.caller, body, idempotency_key=form_key(form.get("form_key"))
+        )
+    except ApiProblem as problem:
+        state = forms.FormState(values, forms.errors_from(problem, RECALL, visit.t))
+        return await _recalls(visit, state, status_code=problem.status)
+    return visit.deps.pages.redirect(visit, f"/console/recalls/{started['id']}")
+
+
+@router.get("/recalls/{recall_id}")
+async def recall(recall_id: RowId, visit: VisitDep) -> Response:
+    _member(visit)
+    return await _recall(visit, recall_id, "", forms.FormState())
+
+
+@router.post("/recalls/{recall_id}/{step}")
+async def recall_step(recall_id: RowId, step: str, visit: VisitDep, form: FormDep) -> Response:
+    _member(visit)
+    spec = STEPS.get(step)
+    if spec is None:
+        return visit.deps.pages.render(
+            visit, "error.html", status_code=404, message=visit.t("error.not_found")
+        )
+    values = forms.typed(form, spec)
+    try:
+        await visit.deps.platform.post(
+            f"{RECALLS}/{recall_id}/{step}",
+            visit.caller,
+            forms.body_of(values, spec),
+            idempotency_key=form_key(form.get("form_key")),
+        )
+    except ApiProblem as problem:
+        if problem.status == 404:
+            raise
+        state = forms.FormState(values, forms.errors_from(problem, spec, visit.t))
+        return await _recall(visit, recall_id, step, state, status_code=problem.status)
+    return visit.deps.pages.redirect(visit, f"/console/recalls/{recall_id}")
+
+
+def _member(visit: Visit):
+    """An enterprise (its own recalls) or a regulator (those in its regions)."""
+    user = signed_in(visit)
+    if not (user.is_enterprise or user.is_regulator):
+        signed_in(visit, regulator=True)
+    return user
+
+
+def _event_list(document: Any) -> list[dict[str, Any]]:
+    """The events of an EPCIS query document, whichever of its shapes it comes in."""
+    if not isinstance(document, dict):
+        return []
+    body = document.get("epcisBody", document)
+    results = (
+        body.get("queryResults", {}).get("resultsBody", body) if isinstance(body, dict) else {}
+    )
+    events = results.get("eventList", []) if isinstance(results, dict) else []
+    return [event for event in events if isinstance(event, dict)]
+
+
+async def _certificates(
+    visit: Visit, state: forms.FormState, *, cursor: str = "", status_code: int = 200
+) -> Response:
+    page = await visit.deps.platform.get(CERTIFICATES, visit.caller, {"cursor": cursor})
+    return visit.deps.pages.render(
+        visit,
+        "certificates.html",
+        status_code=status_code,
+        page=page,
+        form=state,
+        bases=[(code, visit.t.label("basis", code)) for code in COMMITMENT_BASES],
+        form_key=new_form_key(),
+    )
+
+
+async def _recalls(
+    visit: Visit, state: forms.FormState, *, cursor: str = "", status_code: int = 200
+) -> Response:
+    page = await visit.deps.platform.get(RECALLS, visit.caller, {"cursor": cursor})
+    return visit.deps.pages.render(
+        visit,
+        "recalls.html",
+        status_code=status_code,
+        page=page,
+        form=state,
+        form_key=new_form_key(),
+    )
+
+
+async def _recall(
+    visit: Visit, recall_id: int, failed: str, state: forms.FormState, *, status_code: int = 200
+) -> Response:
+    shown = await visit.deps.platform.get(f"{RECALLS}/{recall_id}", visit.caller)
+    blank = forms.FormState()
+    return visit.deps.pages.render(
+        visit,
+        "recall.html",
+        status_code=status_code,
+        recall=shown,
+        progress=state if failed == "progress" else blank,
+        closing=state if failed == "close" else blank,
+        form_key=new_form_key(),
+    )
