@@ -55,13 +55,18 @@ def image_env(service: str, port: str) -> dict[str, str]:
     return env
 
 
-def load_settings(name: str, env: dict[str, str], monkeypatch) -> ServiceSettings:
-    """The service's settings from `env` alone (image ENV included by the caller)."""
+def use_only(env: dict[str, str], monkeypatch) -> None:
+    """Make `env` the process's QGOV_ and PG settings, and nothing the machine has."""
     for key in [k for k in os.environ if k.startswith(("QGOV_", "PG"))]:
         monkeypatch.delenv(key)
     for key, value in env.items():
         if key != "PATH":
             monkeypatch.setenv(key, value)
+
+
+def load_settings(name: str, env: dict[str, str], monkeypatch) -> ServiceSettings:
+    """The service's settings from `env` alone (image ENV included by the caller)."""
+    use_only(env, monkeypatch)
     return settings_class(name)()
 
 

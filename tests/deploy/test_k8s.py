@@ -1,9 +1,9 @@
 """deploy/k8s/base: complete, hardened, probed, configured so the services' settings load, and
-valid Kubernetes objects once kustomize has rendered it. Python alone: no kubectl needed."""
+valid Kubernetes objects once kustomize has rendered it. Offline: kustomize is the pip-installed
+kubectl's, and no cluster is needed."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import kubernetes_validate
@@ -13,13 +13,12 @@ from sqlalchemy.engine import make_url
 
 from qgov_shared.settings import ServiceSettings
 
-ROOT = Path(__file__).resolve().parents[2]
+from .kube import container_env, kustomize
+from .service_settings import ROOT, image_env, secret_fields, settings_class, use_only
+from .service_settings import workspace_services as workspace_services
+
 BASE = ROOT / "deploy" / "k8s" / "base"
 SECRET_NAME = "qgov-secrets"
-
-
-def workspace_services() -> list[str]:
-    return sorted(p.parent.name for p in (ROOT / "services").glob("*/pyproject.toml"))
 
 
 def manifests() -> list[Path]:
@@ -160,25 +159,29 @@ def test_no_secret_is_committed_and_secrets_come_from_qgov_secrets() -> None:
 
 @pytest.mark.parametrize("name", DEPLOYMENTS)
 def test_every_container_gets_settings_that_load(name: str, monkeypatch) -> None:
-    """ConfigMap + the container's env (secrets as placeholders) make valid production settings."""
-    configmaps = of_kind("ConfigMap")
-    for container in all_containers(of_kind("Deployment")[name]):
-        for key in [k for k in os.environ if k.startswith("QGOV_")]:
-            monkeypatch.delenv(key)
-        for source in container.get("envFrom", []):
-            for key, value in configmaps[source["configMapRef"]["name"]]["data"].items():
-                monkeypatch.setenv(key, value)
-        for item in container.get("env", []):
-            monkeypatch.setenv(item["name"], item.get("value", f"placeholder-{item['name']}"))
-        monkeypatch.setenv("QGOV_SERVICE_NAME", name)  # baked into the image from SERVICE
-        settings = ServiceSettings()
-        assert settings.is_production, f"{name}/{container['name']}"
-        assert settings.kafka_bootstrap_servers
-        assert os.environ.get("PGPASSWORD"), f"{name}/{container['name']}: no database password"
+    """The image's ENV, the ConfigMap and the container's env make valid production settings: the
+    service's own settings class in the service's container, the shared ones `qgov migrate`
+    reads in the init container. Every secret the class has is given, none keeps its default."""
+    deployment = of_kind("Deployment")[name]
+    main = main_container(name, deployment)
+    port = str(main["ports"][0]["containerPort"])
+    for container in all_containers(deployment):
+        where = f"{name}/{container['name']}"
+        env = image_env(name, port) | container_env(container, of_kind("ConfigMap"))
+        use_only(env, monkeypatch)
+        # The init container runs `qgov migrate`, which builds the shared settings only.
+        settings = settings_class(name)() if container is main else ServiceSettings()
+        assert settings.is_production, where
+        assert settings.kafka_bootstrap_servers, where
+        assert env.get("PGPASSWORD"), f"{where}: no database password"
+        if container is main:
+            for field in secret_fields(settings_class(name)):
+                assert field in env, f"{where} does not get {field}: it would keep its default"
 
 
 def test_kustomize_renders_the_base() -> None:
     objects = kustomize(BASE)
+    assert len(objects) == len(documents())
     assert {doc["kind"] for doc in objects} >= {"Namespace", "ConfigMap", "Deployment", "Service"}
     for doc in objects:
         where = f"{doc['kind']}/{doc['metadata']['name']}"
@@ -188,7 +191,12 @@ def test_kustomize_renders_the_base() -> None:
             assert doc["metadata"].get("namespace") == "qgov", where
         assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "qgov", where
     for deployment in (doc for doc in objects if doc["kind"] == "Deployment"):
+        # Selectors are immutable once applied: the label goes on the pods, not into selectors.
         assert "app.kubernetes.io/part-of" not in deployment["spec"]["selector"]["matchLabels"]
+        pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert pod_labels["app.kubernetes.io/part-of"] == "qgov"
+    for service in (doc for doc in objects if doc["kind"] == "Service"):
+        assert "app.kubernetes.io/part-of" not in service["spec"]["selector"]
 
 
 # Pod Security admission, which the namespace relies on, is stable from Kubernetes 1.25.
@@ -201,50 +209,3 @@ def test_every_rendered_object_matches_the_kubernetes_schema(version: str) -> No
             kubernetes_validate.validate(doc, version, strict=True)
         except kubernetes_validate.ValidationError as error:
             pytest.fail(f"{where}: {'.'.join(map(str, error.path))}: {error.message}")
-
-
-def test_kustomize_refuses_what_it_cannot_render(tmp_path: Path) -> None:
-    (tmp_path / "kustomization.yaml").write_text("resources: []\nimages: [{name: qgov-demo}]\n")
-    with pytest.raises(ValueError, match="images"):
-        kustomize(tmp_path)
-
-
-# What `kubectl kustomize` does with the fields and kinds this base uses. Anything else is
-# refused, so that a new field is rendered here (and tested) before the tests trust the result.
-_KUSTOMIZATION_FIELDS = {"apiVersion", "kind", "namespace", "labels", "resources"}
-_NAMESPACED_KINDS = {"ConfigMap", "Deployment", "Service"}
-
-
-def kustomize(base: Path) -> list[dict]:
-    """The base's objects as kustomize renders them, in the order of `resources`."""
-    kustomization = yaml.safe_load((base / "kustomization.yaml").read_text())
-    if unknown := kustomization.keys() - _KUSTOMIZATION_FIELDS:
-        raise ValueError(f"kustomize() does not render {sorted(unknown)} yet")
-    objects = [
-        doc
-        for resource in kustomization["resources"]
-        for doc in yaml.safe_load_all((base / resource).read_text())
-        if doc
-    ]
-    for doc in objects:
-        if "namespace" in kustomization:
-            _set_namespace(doc, kustomization["namespace"])
-        for labels in kustomization.get("labels", []):
-            _add_labels(doc, labels)
-    return objects
-
-
-def _set_namespace(doc: dict, namespace: str) -> None:
-    if doc["kind"] == "Namespace":
-        doc["metadata"]["name"] = namespace  # kustomize renames the one namespace it is given
-    elif doc["kind"] in _NAMESPACED_KINDS:
-        doc["metadata"]["namespace"] = namespace
-    else:
-        raise ValueError(f"kustomize() does not know whether {doc['kind']} is namespaced")
-
-
-def _add_labels(doc: dict, labels: dict) -> None:
-    """Metadata only: selectors and pod templates take labels only when asked to."""
-    if labels.get("includeSelectors") or labels.get("includeTemplates"):
-        raise ValueError("kustomize() does not render labels into selectors or templates yet")
-    doc["metadata"].setdefault("labels", {}).update(labels["pairs"])
