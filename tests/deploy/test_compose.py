@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -354,3 +356,38 @@ def test_files_mounted_from_the_repository_exist() -> None:
             source = volume.split(":")[0] if isinstance(volume, str) else volume.get("source", "")
             if source.startswith("."):
                 assert (ROOT / source).exists(), f"{name} mounts missing {source}"
+
+
+def test_the_topic_script_makes_what_is_missing_and_leaves_what_exists(tmp_path: Path) -> None:
+    """kafka-topics' command run by bash, with the image's kafka-topics.sh replaced by a script
+    that lists two existing topics and logs every other call."""
+    compose = load_compose()
+    topics = compose["services"]["kafka-topics"]
+    log = tmp_path / "calls"
+    fake = tmp_path / "kafka-topics.sh"
+    existing = "qgov.credit\\nqgov.credit.dlq\\n__consumer_offsets\\n"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'case " $* " in *" --list "*) printf "{existing}";;\n'
+        f'  *) echo "$*" >> "{log}";; esac\n'
+    )
+    fake.chmod(0o755)
+    # Compose turns $$ into $; the image's tools are where the fake is.
+    script = topics["command"][0].replace("$$", "$").replace("/opt/kafka/bin", str(tmp_path))
+    env = {"PATH": os.environ["PATH"], **environment(topics)}
+    assert topics["entrypoint"] == ["/bin/bash", "-euc"]
+    result = subprocess.run(
+        [*topics["entrypoint"], script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    created = [line.split("--topic ")[1].split()[0] for line in log.read_text().splitlines()]
+    wanted = [f"qgov.{name}{suffix}" for name in sorted_by_port(compose) for suffix in ("", ".dlq")]
+    assert created == [t for t in wanted if t not in {"qgov.credit", "qgov.credit.dlq"}]
+    for line in log.read_text().splitlines():
+        assert f"--partitions {env['PARTITIONS']} --replication-factor 1" in line
+        assert "--create --if-not-exists" in line
