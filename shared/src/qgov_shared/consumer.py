@@ -98,6 +98,8 @@ class EventConsumer:
         self.subscription = subscription
         self.stats = ConsumerStats()
         self.assigned = asyncio.Event()
+        # The partitions the group gives this replica now; empty between rebalances.
+        self.partitions: frozenset[TopicPartition] = frozenset()
         self._consumer_factory = consumer_factory
         self._producer_factory = producer_factory
         self._unit_of_work = unit_of_work
@@ -127,6 +129,7 @@ class EventConsumer:
                     await self._consumer.commit()
         finally:
             self.assigned.clear()
+            self.partitions = frozenset()
             await self._consumer.stop()
             await self._producer.stop()
 
@@ -283,7 +286,9 @@ class _Assignment(ConsumerRebalanceListener):
     async def on_partitions_revoked(self, revoked) -> None:
         for partition in revoked:
             self._owner.stats.lag.pop(partition, None)
+        self._owner.partitions = self._owner.partitions - set(revoked)
 
     async def on_partitions_assigned(self, assigned) -> None:
+        self._owner.partitions = self._owner.partitions | set(assigned)
         if assigned:
             self._owner.assigned.set()

@@ -127,6 +127,23 @@ async def run_service(
         await stack.drop_database(database)
 
 
+@contextlib.asynccontextmanager
+async def run_replica(
+    primary: RunningService, create_app: Callable[[ServiceSettings], FastAPI], **overrides
+) -> AsyncIterator[RunningService]:
+    """Another replica of a running service, as a second pod would be: the same database and
+    topic namespace, its own relay, consumers (in the same groups) and periodic work."""
+    settings = primary.settings.model_copy(update=overrides)
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client,
+    ):
+        yield RunningService(app, settings, client)
+
+
 def start_stack(work_dir: Path) -> tuple[TestStack, Callable[[], None]]:
     """Start what the environment does not provide; returns the stack and how to stop it."""
     stoppers: list[Callable[[], None]] = []
