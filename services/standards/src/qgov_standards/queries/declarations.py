@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_shared.http.pagination import PageRequest, keyset_page
-from qgov_standards.facts import DeclarationNotFound, State
+from qgov_standards.facts import DeclarationNotFound
 from qgov_standards.models import Check, Declaration, DeclarationVersion, Flag
 from qgov_standards.numbers import StandardNumber
+from qgov_standards.queries import PUBLISHED
 
 
 async def declaration(
@@ -93,17 +94,13 @@ async def open_flags(session: AsyncSession, declaration_ids: list[int]) -> list[
 
 async def published_in(session: AsyncSession, categories: list[str]) -> list[Declaration]:
     """Every published declaration of these categories (a limit changed for them)."""
-    query = select(Declaration).where(
-        Declaration.category.in_(categories), Declaration.status == State.PUBLISHED
-    )
+    query = select(Declaration).where(Declaration.category.in_(categories), PUBLISHED)
     return list(await session.scalars(query.order_by(Declaration.id)))
 
 
 async def citing(session: AsyncSession, number: str) -> list[Declaration]:
     """Every published declaration whose latest version cites the standard `number`."""
-    query = select(Declaration).where(
-        Declaration.standard_numbers.contains([number]), Declaration.status == State.PUBLISHED
-    )
+    query = select(Declaration).where(Declaration.standard_numbers.contains([number]), PUBLISHED)
     return list(await session.scalars(query.order_by(Declaration.id)))
 
 
@@ -116,9 +113,7 @@ async def citing_of(
         if number.year is None
         else Declaration.standard_numbers.contains([number.canonical])
     )
-    query = select(Declaration).where(
-        Declaration.credit_code == credit_code, Declaration.status == State.PUBLISHED, cites
-    )
+    query = select(Declaration).where(Declaration.credit_code == credit_code, PUBLISHED, cites)
     return list(await session.scalars(query.order_by(Declaration.id)))
 
 

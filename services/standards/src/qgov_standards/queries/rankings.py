@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_shared.errors import NotFound
 from qgov_shared.http.pagination import PageRequest, keyset_page
-from qgov_standards.facts import State
 from qgov_standards.models import Declaration, Ranking, RankingEntry, RankingPlan
+from qgov_standards.queries import PUBLISHED
 
 
 class PlanNotFound(NotFound):
@@ -76,7 +76,7 @@ async def candidates(session: AsyncSession, category: str) -> list[Any]:
         Declaration.category,
         Declaration.indicators,
         Declaration.published_at,
-    ).where(Declaration.category == category, Declaration.status == State.PUBLISHED)
+    ).where(Declaration.category == category, PUBLISHED)
     return list((await session.execute(query.order_by(Declaration.id))).all())
 
 

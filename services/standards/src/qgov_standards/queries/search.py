@@ -11,8 +11,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from qgov_shared.http.pagination import PageRequest, keyset_page
-from qgov_standards.facts import State
 from qgov_standards.models import Declaration
+from qgov_standards.queries import PUBLISHED
 
 MATCHED = ("product", "enterprise", "other")
 
@@ -35,7 +35,7 @@ def search_query(terms: list[str]) -> tuple[Any, list[Any]]:
         Declaration.standard_numbers,
         tier,
         length,
-    ).where(Declaration.status == State.PUBLISHED, Declaration.terms.contains(wanted))
+    ).where(PUBLISHED, Declaration.terms.contains(wanted))
     return query, [tier, length, Declaration.id]
 
 
