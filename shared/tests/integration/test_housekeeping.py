@@ -1,7 +1,9 @@
-"""Backbone rows are purged once past their retention, and not a moment before."""
+"""Backbone rows are purged once past their retention, and not a moment before; two replicas
+purging at once purge each row once."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select
@@ -10,7 +12,7 @@ from qgov_demo import SERVICE
 from qgov_demo.main import DemoSettings, create_app
 from qgov_shared.backbone import idempotency_keys, outbox_events, processed_events
 from qgov_shared.housekeeping import Retention, purge_expired
-from qgov_shared.testing.stack import TestStack, run_service
+from qgov_shared.testing.stack import TestStack, run_replica, run_service
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 RETENTION = Retention(
@@ -116,3 +118,22 @@ async def test_without_a_given_instant_ages_count_on_the_databases_clock(
 
     assert purged["idempotency_keys"] == 1
     assert keys == {"recent"}
+
+
+async def test_two_replicas_purging_at_once_purge_each_row_once(stack: TestStack) -> None:
+    settings = {"run_outbox_relay": False, "run_consumers": False}
+    async with run_service(stack, SERVICE, create_app, DemoSettings, **settings) as demo:
+        old = NOW - timedelta(days=8)
+        async with demo.runtime.engine.begin() as connection:
+            await connection.execute(
+                insert(outbox_events), [_outbox_row(f"old-{n}", old) for n in range(300)]
+            )
+        async with run_replica(demo, create_app) as pod:
+            purged = await asyncio.gather(
+                *(purge_expired(s.runtime.engine, RETENTION, now=NOW) for s in (demo, pod) * 2)
+            )
+        async with demo.runtime.engine.connect() as connection:
+            left = await connection.scalar(select(func.count()).select_from(outbox_events))
+
+    assert sum(p["outbox_events"] for p in purged) == 300
+    assert left == 0

@@ -1,14 +1,18 @@
 """Deadlines as the regulators live them: the due list, the overdue filter, the overdue
-announcements, transfers that keep the clock running, and provisional deadlines in 2027."""
+announcements (once, with two replicas scanning at once), transfers that keep the clock
+running, and provisional deadlines in 2027."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from qgov_complaints.handlers import Context
 from qgov_complaints.handlers.overdue import announce_overdue
+from qgov_complaints.main import create_app
 from qgov_shared.auth import Principal, Role
 from qgov_shared.testing.problems import pointers, problem
+from qgov_shared.testing.stack import run_replica
 
 from .conftest import COVERED, UNCOVERED, Desk, Filed, complaint_body, report_body
 
@@ -53,6 +57,19 @@ async def test_the_due_list_puts_overdue_first_then_nearly_due_in_the_callers_re
     assert [item["id"] for item in await desk.listed("/due")][-1] == in_two_days.id
     desk.today(date(2026, 3, 17))  # the horizon reaches 3-19
     assert [item["id"] for item in await desk.listed("/due")][-1] == later.id
+
+
+async def test_two_replicas_scanning_at_once_announce_each_overdue_deadline_once(desk: Desk, clock):
+    filed = [await file_on(desk, date(2026, 3, 2)) for _ in range(30)]  # all due 3-11
+    desk.today(date(2026, 3, 12))
+
+    async with run_replica(desk.svc, lambda s: create_app(s, clock=clock)) as pod:
+        other = Desk(pod, clock)
+        scans = await asyncio.gather(*(d.announce_overdue() for d in (desk, other) * 3))
+
+    announced = [e["data"]["tracking_number"] for e in await desk.events("submission.overdue")]
+    assert sorted(announced) == sorted(f.tracking_number for f in filed)
+    assert sum(scans) <= len(filed)  # the replica's own scanner, at its start, may take some
 
 
 async def test_the_list_filters_overdue_submissions(desk: Desk):

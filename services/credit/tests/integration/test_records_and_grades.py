@@ -4,16 +4,20 @@ records alone agrees with what is stored."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import timedelta
 
 import pytest
 
 from qgov_credit.events import RecordAdded
+from qgov_credit.handlers import grading
+from qgov_credit.main import create_app
 from qgov_credit.models import CreditRecord, Enterprise
 from qgov_credit.policy import load_policy
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.problems import pointers, problem
+from qgov_shared.testing.stack import RunningService, run_replica
 from qgov_shared.testing.tokens import bearer
 
 from .conftest import GRADE_CHANGED, KEYS, TODAY, Office, complaint_event
@@ -297,6 +301,35 @@ async def test_a_record_expires_on_its_date_and_the_grade_returns(office: Office
     contracts.check(expired)
     office.clock.today(expires_on + timedelta(days=400))
     assert await office.regrade_due() == 0  # nothing left to change
+
+
+async def test_two_replicas_regrading_at_once_regrade_each_expired_file_once(office: Office, clock):
+    expires_on = TODAY + timedelta(days=2)
+    occurred_on = (expires_on - timedelta(days=1095)).isoformat()
+    codes = [credit_code(serial) for serial in range(1, 31)]
+    for code in codes:
+        await office.entered(code, "penalty", occurred_on=occurred_on)
+    office.clock.today(expires_on)
+
+    async def regrade_all(service: RunningService) -> None:
+        ctx = service.app.state.dependencies.context()
+        while True:
+            async with service.runtime.unit_of_work() as uow:
+                regraded = await grading.regrade_due(uow, ctx, limit=4)
+                await uow.commit()
+            if regraded == 0:
+                return
+
+    async with run_replica(office.svc, lambda s: create_app(s, clock=clock)) as pod:
+        await asyncio.gather(regrade_all(office.svc), regrade_all(pod))
+
+    expiries = [
+        event["subject"]
+        for event in await office.grade_changes()
+        if event["data"]["cause"] == "records_expired_or_took_effect"
+    ]
+    assert sorted(expiries) == codes
+    assert {(await office.file_ok(code))["score"] for code in codes} == {100}
 
 
 async def test_a_rebuild_from_the_records_agrees_with_the_stored_grades(office: Office):
