@@ -5,9 +5,11 @@ cursor to the end; withdrawn declarations are not found."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.problems import problem
+from qgov_standards.queries.search import search_query
 
 from .conftest import DECLARATIONS, Registry, declaration_body
 
@@ -109,3 +111,30 @@ async def test_a_query_with_nothing_searchable_is_refused(registry: Registry):
     body = problem(await registry.client.get(SEARCH, params={"q": "！？"}), 422)
 
     assert body["errors"][0]["parameter"] == "q"
+
+
+async def test_the_terms_index_serves_a_search_under_a_generic_plan(registry, found):
+    """After five runs PostgreSQL may plan a prepared statement once for any parameters; that
+    plan must still reach the partial GIN index (published declarations only), which it
+    cannot when the status is a parameter. Scans are disabled, so only the index is cheap."""
+    query, key = search_query(["奶粉"])
+    compiled = (
+        query.order_by(*key)
+        .limit(51)
+        .compile(dialect=asyncpg_dialect(), compile_kwargs={"render_postcompile": True})
+    )
+    arguments = ", ".join(_literal(compiled.params[name]) for name in compiled.positiontup)
+    async with registry.svc.runtime.unit_of_work() as uow:
+        connection = await uow.connection()
+        await connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        await connection.execute("SET LOCAL enable_seqscan = off")
+        await connection.execute(f"PREPARE search_page AS {compiled}")
+        plan = await connection.fetch(f"EXPLAIN EXECUTE search_page({arguments})")
+
+    assert "ix_declarations_terms" in "\n".join(row[0] for row in plan)
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, list):
+        return "'{" + ",".join(value) + "}'"
+    return f"'{value}'" if isinstance(value, str) else str(value)
