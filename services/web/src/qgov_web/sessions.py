@@ -38,6 +38,10 @@ class SignedIn:
     def is_enterprise(self) -> bool:
         return self.role is Role.ENTERPRISE
 
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role is Role.REVIEWER
+
 
 def _hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()

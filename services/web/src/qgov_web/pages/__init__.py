@@ -1,6 +1,7 @@
 """The pages, by who they are for."""
 
 from qgov_web.pages import (
+    brands,
     catalogue,
     dashboard,
     declarations,
@@ -10,6 +11,7 @@ from qgov_web.pages import (
     inspections,
     public,
     regulators,
+    reviews,
     signin,
     traceability,
 )
@@ -26,4 +28,6 @@ ROUTERS = (
     catalogue.router,
     inspections.router,
     traceability.router,
+    brands.router,
+    reviews.router,
 )

@@ -17,16 +17,19 @@ from qgov_web.visits import FormDep, Visit, VisitDep
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 FIELDS = ("client_id", "client_secret")
-CONSOLE_ROLES = frozenset({Role.REGULATOR, Role.ADMIN, Role.ENTERPRISE})
+CONSOLE_ROLES = frozenset({Role.REGULATOR, Role.ADMIN, Role.ENTERPRISE, Role.REVIEWER})
 LONGEST_SESSION = timedelta(hours=12)
 
 
 @router.get("")
 async def console(visit: VisitDep) -> Response:
-    """Each user's first page: the work queue for a regulator, the complaints for a firm."""
+    """Each user's first page: the work queue for a regulator, the complaints for a firm, the
+    assigned applications for a reviewer."""
     user = visit.user
     if user is None:
         return visit.deps.pages.redirect(visit, "/console/signin")
+    if user.is_reviewer:
+        return visit.deps.pages.redirect(visit, "/console/reviews")
     return visit.deps.pages.redirect(
         visit, "/console/queue" if user.is_regulator else "/console/complaints"
     )
