@@ -132,7 +132,7 @@ async def measure(stack: TestStack, options: Options, run: int) -> dict[str, flo
 
 async def raw_throughput(stack: TestStack, options: Options) -> dict[str, float]:
     settings = stack.settings(DemoSettings, "unused")
-    topic = await _topic(settings, "bench.raw")
+    topic = await made_topic(settings, "bench.raw")
     messages = [_message(ping_event(i)) for i in range(1, options.events + 1)]
     producer = new_producer(settings)
     await producer.start()
@@ -163,14 +163,14 @@ async def raw_throughput(stack: TestStack, options: Options) -> dict[str, float]
 
 
 async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
-    async with _service_database(stack) as (settings, engine):
-        topic = await _topic(settings, "qgov.demo")
-        units = _unit_of_work_factory(settings, engine)
-        relay = _relay(settings, engine, lambda: new_producer(settings))
+    async with service_database(stack) as (settings, engine):
+        topic = await made_topic(settings, "qgov.demo")
+        units = unit_of_work_factory(settings, engine)
+        relay = relay_for(settings, engine, lambda: new_producer(settings))
         try:
-            await _write_outbox(units, [ping_event(WARM_UP_ID)])
+            await write_outbox(units, [ping_event(WARM_UP_ID)])
             await relay.publish_batch()  # starts the relay's producer and loads topic metadata
-            await _write_outbox(units, [ping_event(i) for i in range(1, options.events + 1)])
+            await write_outbox(units, [ping_event(i) for i in range(1, options.events + 1)])
             started, published = now(), 0
             while published < options.events:
                 batch = await relay.publish_batch()
@@ -179,15 +179,15 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
                 published += batch
             relay_rate = published / (now() - started)
         finally:
-            await _release(relay)
+            await release(relay)
 
-        consumer = _event_consumer(settings, topic, apply_pings, units)
+        consumer = event_consumer(settings, topic, apply_pings, units)
         stop = asyncio.Event()
         task = asyncio.create_task(consumer.run(stop))
         try:
-            await _wait_until(consumer.assigned.is_set, task, what="consumer assignment")
+            await wait_until(consumer.assigned.is_set, task, what="consumer assignment")
             started = now()
-            await _wait_until(
+            await wait_until(
                 lambda: consumer.stats.processed >= options.drain,
                 task,
                 what=f"{options.drain} events consumed",
@@ -200,7 +200,7 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
     return {"relay_drain": relay_rate, "consumer_drain": consumer_rate}
 
 
-async def _write_outbox(units: Callable[[], UnitOfWork], events: list[CloudEvent]) -> None:
+async def write_outbox(units: Callable[[], UnitOfWork], events: list[CloudEvent]) -> None:
     for first in range(0, len(events), EVENTS_PER_COMMIT):
         async with units() as uow:
             for event in events[first : first + EVENTS_PER_COMMIT]:
@@ -213,9 +213,9 @@ async def _write_outbox(units: Callable[[], UnitOfWork], events: list[CloudEvent
 
 async def uow_inserts(stack: TestStack, options: Options) -> dict[str, float]:
     pool_size = {"database_pool_size": options.concurrency}
-    async with _service_database(stack, **pool_size) as (settings, engine):
-        await _topic(settings, "qgov.demo")
-        units = _unit_of_work_factory(settings, engine)
+    async with service_database(stack, **pool_size) as (settings, engine):
+        await made_topic(settings, "qgov.demo")
+        units = unit_of_work_factory(settings, engine)
 
         async def insert(index: int, committed: dict[int, float]) -> None:
             async with units() as uow:
@@ -228,8 +228,8 @@ async def uow_inserts(stack: TestStack, options: Options) -> dict[str, float]:
 
 
 async def asyncpg_inserts(stack: TestStack, options: Options) -> dict[str, float]:
-    async with _service_database(stack) as (settings, engine):
-        topic = await _topic(settings, "qgov.demo")
+    async with service_database(stack) as (settings, engine):
+        topic = await made_topic(settings, "qgov.demo")
         dsn = make_url(settings.service_database_url).set(drivername="postgresql")
         pool = await asyncpg.create_pool(
             dsn.render_as_string(hide_password=False),
@@ -275,13 +275,13 @@ async def _inserts_with_relay(
     """`insert` rows from `concurrency` tasks while a relay publishes them; the insert rate and
     the lag from commit (in this process's clock) to the broker's ack of the row."""
     acked: list[tuple[bytes, float]] = []
-    relay = _relay(settings, engine, _ack_clock(settings, acked))
+    relay = relay_for(settings, engine, _ack_clock(settings, acked))
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
     try:
         warm_up: dict[int, float] = {}
         await insert(-1, warm_up)  # the relay starts its producer on this one
-        await _wait_until(lambda: len(acked) >= 1, task, what="the warm-up row published")
+        await wait_until(lambda: len(acked) >= 1, task, what="the warm-up row published")
         acked.clear()
 
         committed: dict[int, float] = {}
@@ -294,7 +294,7 @@ async def _inserts_with_relay(
         started = now()
         await asyncio.gather(*(worker() for _ in range(options.concurrency)))
         rate = options.inserts / (now() - started)
-        await _wait_until(
+        await wait_until(
             lambda: len(acked) >= options.inserts, task, what=f"{options.inserts} rows published"
         )
     finally:
@@ -367,8 +367,8 @@ async def _apply_pings_timed(events: list[CloudEvent], uow: UnitOfWork) -> None:
 
 
 async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
-    async with _service_database(stack) as (settings, engine):
-        topic = await _topic(settings, "qgov.demo")
+    async with service_database(stack) as (settings, engine):
+        topic = await made_topic(settings, "qgov.demo")
         sessions = create_session_factory(engine)
         prefix = settings.kafka_topic_prefix
         effects: dict[int, float] = {}
@@ -377,9 +377,11 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
             return _EffectClock(sessions, topic_prefix=prefix, effects=effects)
 
         stop = asyncio.Event()
-        consumer = _event_consumer(settings, topic, _apply_pings_timed, units)
+        consumer = event_consumer(settings, topic, _apply_pings_timed, units)
         tasks = [
-            asyncio.create_task(_relay(settings, engine, lambda: new_producer(settings)).run(stop)),
+            asyncio.create_task(
+                relay_for(settings, engine, lambda: new_producer(settings)).run(stop)
+            ),
             asyncio.create_task(consumer.run(stop)),
         ]
         committed: dict[int, float] = {}
@@ -391,13 +393,13 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
                 committed[ping.id] = now()
 
         try:
-            await _wait_until(consumer.assigned.is_set, *tasks, what="consumer assignment")
+            await wait_until(consumer.assigned.is_set, *tasks, what="consumer assignment")
             await commit_ping(-1)  # warm-up: the relay's producer, the consumer's first fetch
-            await _wait_until(lambda: len(effects) >= 1, *tasks, what="the warm-up effect")
+            await wait_until(lambda: len(effects) >= 1, *tasks, what="the warm-up effect")
             committed.clear()
             effects.clear()
             await _at_rate(commit_ping, options.rate, options.seconds)
-            await _wait_until(
+            await wait_until(
                 lambda: committed.keys() <= effects.keys(), *tasks, what="every ping applied"
             )
         finally:
@@ -409,7 +411,7 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
 
 async def raw_latency(stack: TestStack, options: Options) -> dict[str, float]:
     settings = stack.settings(DemoSettings, "unused")
-    topic = await _topic(settings, "bench.latency")
+    topic = await made_topic(settings, "bench.latency")
     value = _message(ping_event(1))["value"]
     sent: dict[int, float] = {}
     received: dict[int, float] = {}
@@ -440,14 +442,14 @@ async def raw_latency(stack: TestStack, options: Options) -> dict[str, float]:
     await consumer.start()
     reader = asyncio.create_task(consume())
     try:
-        await _wait_until(assigned.is_set, reader, what="consumer assignment")
+        await wait_until(assigned.is_set, reader, what="consumer assignment")
         await send(-1)
-        await _wait_until(lambda: -1 in received, reader, what="the warm-up message")
+        await wait_until(lambda: -1 in received, reader, what="the warm-up message")
         sent.clear()
         received.clear()
         await _at_rate(send, options.rate, options.seconds)
         await asyncio.gather(*deliveries)
-        await _wait_until(
+        await wait_until(
             lambda: sent.keys() <= received.keys(), reader, what="every message consumed"
         )
     finally:
@@ -511,7 +513,7 @@ def _ping_id(value: bytes) -> int:
 
 
 @contextlib.asynccontextmanager
-async def _service_database(
+async def service_database(
     stack: TestStack, **overrides: Any
 ) -> AsyncIterator[tuple[ServiceSettings, AsyncEngine]]:
     """A fresh migrated demo database, settings with their own topic namespace, an engine."""
@@ -525,18 +527,18 @@ async def _service_database(
         await stack.drop_database(name)
 
 
-async def _topic(settings: ServiceSettings, name: str) -> str:
+async def made_topic(settings: ServiceSettings, name: str) -> str:
     topic = settings.kafka_topic_prefix + name
     await ensure_topics(settings, [topic])
     return topic
 
 
-def _unit_of_work_factory(settings: ServiceSettings, engine: AsyncEngine):
+def unit_of_work_factory(settings: ServiceSettings, engine: AsyncEngine):
     sessions = create_session_factory(engine)
     return lambda: UnitOfWork(sessions, topic_prefix=settings.kafka_topic_prefix)
 
 
-def _relay(
+def relay_for(
     settings: ServiceSettings, engine: AsyncEngine, producer: Callable[[], AIOKafkaProducer]
 ) -> OutboxRelay:
     return OutboxRelay(
@@ -547,14 +549,14 @@ def _relay(
     )
 
 
-async def _release(relay: OutboxRelay) -> None:
+async def release(relay: OutboxRelay) -> None:
     """Stop the relay's producer: `run()` with its stop already set only cleans up."""
     stopped = asyncio.Event()
     stopped.set()
     await relay.run(stopped)
 
 
-def _event_consumer(settings, topic, batch_handler, units) -> EventConsumer:
+def event_consumer(settings, topic, batch_handler, units) -> EventConsumer:
     group = settings.kafka_topic_prefix + RECEIPTS_GROUP
     return EventConsumer(
         Subscription(group, topics=(topic,), batch_handler=batch_handler),
@@ -575,7 +577,7 @@ def _group_consumer(
     return consumer, listener.event
 
 
-async def _wait_until(
+async def wait_until(
     condition: Callable[[], bool],
     *watched: asyncio.Task,
     what: str,

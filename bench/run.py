@@ -43,6 +43,7 @@ BENCHMARKS = {
     ),
     "inspections": Benchmark("bench.inspections", "the draw from 1M candidates vs a raw sort"),
     "memory": Benchmark("bench.memory", "every service's RSS idle and after a load"),
+    "replicas": Benchmark("bench.replicas", "two consumer replicas on 6 partitions vs one"),
     "standards": Benchmark(
         "bench.standards", "search at 200k, ranking 10k, declaration filing vs bare baselines"
     ),

@@ -73,6 +73,9 @@ TARGETS: tuple[Target, ...] = (
            at_most=50),
     Target("largest service RSS after load", "memory", "largest_after_mb", None, "MB", "value",
            at_most=200),
+    # Production deployment (#16): a second replica must not slow the group down.
+    Target("two consumer replicas drain", "replicas", "two_rate", "one_rate", "events/s",
+           "ratio", at_least=0.9),
     # The services' own issues (#11–#15).
     Target("forward trace p99, 1M ÷ 10k events", "traceability", "trace_p99_l", "trace_p99_s",
            "ms", "ratio", at_most=2),
