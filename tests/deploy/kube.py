@@ -38,7 +38,7 @@ def _render(directory: Path) -> str:
 
 def kustomize(directory: Path) -> list[dict]:
     """The objects `kubectl kustomize directory` renders (a fresh copy on each call)."""
-    return [doc for doc in yaml.safe_load_all(_render(directory)) if doc]
+    return [doc for doc in yaml.load_all(_render(directory), Loader=yaml.CSafeLoader) if doc]
 
 
 def of_kind(objects: list[dict], kind: str) -> dict[str, dict]:

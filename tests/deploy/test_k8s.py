@@ -4,6 +4,7 @@ kubectl's, and no cluster is needed."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import kubernetes_validate
@@ -25,12 +26,14 @@ def manifests() -> list[Path]:
     return sorted([*BASE.glob("*.yaml"), *BASE.glob("*.yml")])
 
 
+@functools.cache
 def documents() -> list[dict]:
+    """The base's objects, parsed once: read them, never change them."""
     docs = []
     for path in manifests():
         if path.name.startswith("kustomization."):
             continue
-        docs += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+        docs += [doc for doc in yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader) if doc]
     return docs
 
 

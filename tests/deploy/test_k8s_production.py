@@ -1,7 +1,7 @@
 """deploy/k8s/production, rendered by kustomize: every object valid (core kinds against Kubernetes'
-schemas, Strimzi's and CloudNativePG's against their CRDs in deploy/k8s/crds), every service sized,
-spread, budgeted and autoscaled within its partitions and the database's connections, Kafka and
-PostgreSQL replicated, each service on its own role and database, and the network closed."""
+schemas, Strimzi's and CloudNativePG's against their CRDs in deploy/k8s/crds), every service
+hardened, sized, spread, budgeted and autoscaled within its partitions and the database's
+connections, Kafka replicated, and the secrets all from outside the repository."""
 
 from __future__ import annotations
 
@@ -11,13 +11,10 @@ from urllib.parse import urlsplit
 import kubernetes_validate
 import pytest
 import yaml
-from sqlalchemy.engine import make_url
 
 from .kube import (
     CRDS,
-    K8S,
     ROOT,
-    container_env,
     containers,
     core_errors,
     custom_resource_errors,
@@ -26,33 +23,11 @@ from .kube import (
     of_kind,
     restricted_violations,
 )
-from .service_settings import image_env, settings_class, use_only, workspace_services
+from .production import PRODUCTION, SERVICES, production_settings, single
 
-PRODUCTION = K8S / "production"
-SERVICES = sorted(set(workspace_services()) - {"demo"})
 # SQLAlchemy's default max_overflow, which qgov_shared.db keeps, and the relay's LISTEN connection.
 OVERFLOW_PER_PROCESS = 10
 LISTENERS_PER_PROCESS = 1
-
-
-@pytest.fixture(scope="module")
-def rendered() -> list[dict]:
-    return kustomize(PRODUCTION)
-
-
-def single(objects: list[dict], kind: str) -> dict:
-    (only,) = of_kind(objects, kind).values()
-    return only
-
-
-def production_settings(rendered: list[dict], name: str, monkeypatch):
-    deployment = of_kind(rendered, "Deployment")[name]
-    (main,) = [c for c in containers(deployment) if c["name"] == name]
-    port = str(main["ports"][0]["containerPort"])
-    use_only(
-        image_env(name, port) | container_env(main, of_kind(rendered, "ConfigMap")), monkeypatch
-    )
-    return settings_class(name)()
 
 
 @pytest.mark.parametrize("version", ["1.30", kubernetes_validate.latest_version()])
@@ -252,142 +227,6 @@ def test_kafka_keeps_three_replicas_and_acknowledges_writes_on_two(rendered, mon
     for deployment in of_kind(rendered, "Deployment").values():
         labels = deployment["spec"]["template"]["metadata"]["labels"]
         assert peer["podSelector"]["matchLabels"].items() <= labels.items()
-
-
-def postgres_roles(rendered: list[dict]) -> dict[str, dict]:
-    roles = single(rendered, "Cluster")["spec"]["managed"]["roles"]
-    return {role["name"]: role for role in roles}
-
-
-def test_postgres_runs_three_instances_with_nightly_backups(rendered) -> None:
-    cluster = single(rendered, "Cluster")
-    assert cluster["spec"]["instances"] == 3
-    assert cluster["spec"]["enableSuperuserAccess"] is False
-    backup = single(rendered, "ScheduledBackup")
-    assert backup["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
-    assert backup["spec"]["method"] == "barmanObjectStore"
-    assert cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"]
-    assert len(backup["spec"]["schedule"].split()) == 6  # seconds first
-
-
-@pytest.mark.parametrize("name", SERVICES)
-def test_each_service_connects_as_its_own_role_to_its_own_database(
-    rendered, name: str, monkeypatch
-) -> None:
-    cluster = single(rendered, "Cluster")
-    role = postgres_roles(rendered)[name]
-    assert role["login"] is True
-    assert role["ensure"] == "present"
-    assert role["passwordSecret"]["name"] == f"qgov-db-{name}"
-    (database,) = [
-        d for d in of_kind(rendered, "Database").values() if d["spec"]["name"] == f"qgov_{name}"
-    ]
-    assert database["spec"]["owner"] == name
-    assert database["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
-    url = make_url(production_settings(rendered, name, monkeypatch).service_database_url)
-    assert (url.username, url.database) == (name, f"qgov_{name}")
-    assert url.host == f"{cluster['metadata']['name']}-rw"
-    for container in containers(of_kind(rendered, "Deployment")[name]):
-        (password,) = [e for e in container["env"] if e["name"] == "PGPASSWORD"]
-        assert password["valueFrom"]["secretKeyRef"] == {
-            "name": f"qgov-db-{name}",
-            "key": "password",
-        }
-
-
-def hba_admits(lines: list[str], database: str, user: str) -> bool:
-    """pg_hba's first matching line decides; CloudNativePG puts its own certificate-only lines for
-    its replication user before these, and a closing line admitting any password after."""
-    for line in lines:
-        _kind, databases, users, _address, method = line.split()
-        if _listed(database, databases) and _listed(user, users):
-            return method != "reject"
-    return True
-
-
-def _listed(name: str, field: str) -> bool:
-    return field == "all" or name in field.split(",")
-
-
-def test_no_role_opens_another_services_database(rendered) -> None:
-    lines = single(rendered, "Cluster")["spec"]["postgresql"]["pg_hba"]
-    assert lines[-1].split() == ["host", "all", "all", "all", "reject"]
-    for user in SERVICES:
-        for owner in SERVICES:
-            assert hba_admits(lines, f"qgov_{owner}", user) == (user == owner), (user, owner)
-        # `qgov migrate` looks in `postgres` whether its database exists.
-        assert hba_admits(lines, "postgres", user)
-    assert not hba_admits(lines, "qgov_credit", "app")
-
-
-def admitted(policies: list[dict], target: dict, source: dict, namespace: str = "qgov") -> bool:
-    """Whether some NetworkPolicy selecting `target` (pod labels) admits `source` (pod labels in
-    `namespace`, whose only label is its name). No policy selecting the pod: all admitted."""
-    selecting = [p for p in policies if _matches(p["spec"]["podSelector"], target)]
-    if not selecting:
-        return True
-    for policy in selecting:
-        for rule in policy["spec"].get("ingress", []):
-            if "from" not in rule:
-                return True
-            for peer in rule["from"]:
-                namespaces = peer.get("namespaceSelector")
-                pods = peer.get("podSelector", {})
-                in_namespace = (
-                    namespace == "qgov"
-                    if namespaces is None
-                    else _matches(namespaces, {"kubernetes.io/metadata.name": namespace})
-                )
-                if in_namespace and _matches(pods, source):
-                    return True
-    return False
-
-
-def _matches(selector: dict, labels: dict) -> bool:
-    if not selector.get("matchLabels", {}).items() <= labels.items():
-        return False
-    for expression in selector.get("matchExpressions", []):
-        value = labels.get(expression["key"])
-        if expression["operator"] == "In" and value not in expression["values"]:
-            return False
-        if expression["operator"] == "Exists" and value is None:
-            return False
-    return True
-
-
-def pod(rendered: list[dict], name: str) -> dict:
-    return of_kind(rendered, "Deployment")[name]["spec"]["template"]["metadata"]["labels"]
-
-
-def test_only_the_gateway_reaches_the_services_and_the_web_pages(rendered) -> None:
-    policies = list(of_kind(rendered, "NetworkPolicy").values())
-    outsider = {"app.kubernetes.io/name": "someone-else"}
-    gateway = pod(rendered, "gateway")
-    assert admitted(policies, gateway, outsider, namespace="ingress-nginx")
-    for name in SERVICES:
-        if name == "gateway":
-            continue
-        target = pod(rendered, name)
-        assert admitted(policies, target, gateway), name
-        assert not admitted(policies, target, outsider), name
-        assert not admitted(policies, target, gateway, namespace="elsewhere"), name
-        for other in SERVICES:
-            if other not in (name, "gateway"):
-                assert not admitted(policies, target, pod(rendered, other)), (other, name)
-
-
-def test_the_database_is_reached_only_by_its_services_instances_and_operator(rendered) -> None:
-    policies = list(of_kind(rendered, "NetworkPolicy").values())
-    cluster = single(rendered, "Cluster")["metadata"]["name"]
-    instance = {"cnpg.io/cluster": cluster, "cnpg.io/instanceName": f"{cluster}-1"}
-    for name in SERVICES:
-        assert admitted(policies, instance, pod(rendered, name)), name
-    assert admitted(policies, instance, instance)
-    assert admitted(policies, instance, {"app.kubernetes.io/name": "cloudnative-pg"}, "cnpg-system")
-    kafka_broker = {"strimzi.io/cluster": "qgov", "strimzi.io/kind": "Kafka"}
-    assert not admitted(policies, instance, kafka_broker)
-    assert not admitted(policies, instance, {"app.kubernetes.io/name": "someone-else"})
-    assert not admitted(policies, instance, pod(rendered, "gateway"), namespace="elsewhere")
 
 
 def test_the_gateway_routes_to_the_services_of_this_overlay(rendered, monkeypatch) -> None:

@@ -3,6 +3,7 @@ gateway believes no caller's own claim, wherever the cluster puts its pods."""
 
 from __future__ import annotations
 
+import functools
 import os
 from ipaddress import ip_network
 from pathlib import Path
@@ -20,10 +21,11 @@ POD_NETWORKS = [
 ]
 
 
+@functools.cache
 def objects(kind: str) -> dict[str, dict]:
     found = {}
     for path in BASE.glob("*.yaml"):
-        for doc in yaml.safe_load_all(path.read_text()):
+        for doc in yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader):
             if doc and doc.get("kind") == kind:
                 found[doc["metadata"]["name"]] = doc
     return found
