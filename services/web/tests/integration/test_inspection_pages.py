@@ -8,10 +8,7 @@ import hashlib
 import re
 from datetime import timedelta
 
-import httpx
-
 from qgov_shared.testing.clock import CHINA
-from qgov_shared.testing.tokens import bearer
 
 from ..conftest import REGION, REGULATOR, Platform
 from .test_enterprise_registers import post_form, signed_in
@@ -20,17 +17,11 @@ API = "/api/v1/inspections"
 SEED = hashlib.sha256(b"web campaign seed").hexdigest()
 
 
-async def _regulator_token(api: httpx.AsyncClient) -> dict[str, str]:
-    form = {"grant_type": "client_credentials", "client_id": REGULATOR[0]}
-    issued = await api.post("/oauth/token", data={**form, "client_secret": REGULATOR[1]})
-    return bearer(issued.json()["access_token"])
-
-
-async def _bureau(platform: Platform, codes: list[str]) -> list[str]:
+async def bureau_with(platform: Platform, codes: list[str]) -> list[str]:
     """Two laboratories (a retest goes to the other), three inspectors and the enterprises in
     the directory; the laboratories' ids."""
     async with platform.api() as api:
-        token = await _regulator_token(api)
+        token = await platform.token(*REGULATOR)
         labs = []
         for n in range(2):
             lab = await api.post(
@@ -60,7 +51,7 @@ async def test_a_campaign_is_published_drawn_and_its_draw_verified_by_anyone(
     platform: Platform,
 ) -> None:
     firms = [await platform.new_enterprise(f"韶关玩具厂{n}") for n in range(3)]
-    lab_ids = await _bureau(platform, [firm.credit_code for firm in firms])
+    lab_ids = await bureau_with(platform, [firm.credit_code for firm in firms])
     today = platform.clock().astimezone(CHINA).date()
     campaign = {
         "title": "韶关市玩具产品质量抽查（网页）",
