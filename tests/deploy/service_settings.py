@@ -44,10 +44,8 @@ def secret_fields(cls: type[ServiceSettings]) -> list[str]:
 
 def image_env(service: str, port: str) -> dict[str, str]:
     """The runtime stage's ENV, with the build args SERVICE and PORT substituted."""
-    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
-    runtime = text[text.rindex("\nFROM ") :]
     env: dict[str, str] = {}
-    for line in runtime.splitlines():
+    for line in _runtime_stage().splitlines():
         if line.startswith("ENV "):
             for key, value in re.findall(r"(\w+)=(\S+)", line):
                 value = value.replace("${SERVICE}", service).replace("${PORT}", port)
@@ -80,3 +78,17 @@ def urls_named(settings: ServiceSettings) -> dict[str, str]:
         elif field.endswith("_urls") and isinstance(value, dict):
             found |= {f"{field}[{key}]": url for key, url in value.items()}
     return found
+
+
+def files_not_in_image(settings: ServiceSettings) -> list[str]:
+    """The settings' paths (say, traceability's EPCIS schema) no COPY of the runtime stage puts
+    in the image: a file a deployment would not find."""
+    copies = re.findall(r"^COPY (--\S+ )*(\S+) (\S+)$", _runtime_stage(), flags=re.MULTILINE)
+    copied = {destination for flag, _, destination in copies if not flag.startswith("--from")}
+    paths = {field: value for field, value in settings if isinstance(value, Path)}
+    return [f"{field} = {path}" for field, path in paths.items() if str(path) not in copied]
+
+
+def _runtime_stage() -> str:
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
+    return text[text.rindex("\nFROM ") :]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from ipaddress import ip_network
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import jsonschema
@@ -22,7 +21,14 @@ from .compose import (
     qgov_services,
     settings_of,
 )
-from .service_settings import ROOT, secret_fields, settings_class, urls_named, workspace_services
+from .service_settings import (
+    ROOT,
+    files_not_in_image,
+    secret_fields,
+    settings_class,
+    urls_named,
+    workspace_services,
+)
 
 
 def subnets(compose: dict, service: dict) -> list:
@@ -139,27 +145,13 @@ def test_every_service_gets_complete_production_settings(name: str, monkeypatch)
         if parts.hostname in services and field != "database_url":
             port = str(services[parts.hostname]["build"]["args"]["PORT"])
             assert str(parts.port or 80) == port, f"{name}: {field} = {url}"
-    image_files = copied_into_image()
-    for field, value in settings:
-        if isinstance(value, Path):
-            assert str(value) in image_files, f"{name}: {field} = {value} is not in the image"
+    assert files_not_in_image(settings) == [], name
 
 
 def test_the_gateway_routes_to_every_service_but_the_demo(monkeypatch) -> None:
     services = qgov_services(load_compose())
     upstreams = settings_of("gateway", services["gateway"], monkeypatch).upstream_urls
     assert sorted(upstreams) == sorted(set(services) - {"gateway", "demo"})
-
-
-def copied_into_image() -> set[str]:
-    """Destinations of the runtime stage's COPY of single files from the build context."""
-    text = (ROOT / DOCKERFILE).read_text()
-    runtime = text[text.rindex("\nFROM ") :]
-    return {
-        match[2]
-        for match in re.findall(r"^COPY (--\S+ )*(\S+) (\S+)$", runtime, flags=re.MULTILINE)
-        if not match[0].startswith("--from")
-    }
 
 
 def test_no_secret_has_a_default_in_production() -> None:

@@ -15,7 +15,14 @@ from sqlalchemy.engine import make_url
 from qgov_shared.settings import ServiceSettings
 
 from .kube import container_env, kustomize
-from .service_settings import ROOT, image_env, secret_fields, settings_class, use_only
+from .service_settings import (
+    ROOT,
+    files_not_in_image,
+    image_env,
+    secret_fields,
+    settings_class,
+    use_only,
+)
 from .service_settings import workspace_services as workspace_services
 
 BASE = ROOT / "deploy" / "k8s" / "base"
@@ -178,6 +185,7 @@ def test_every_container_gets_settings_that_load(name: str, monkeypatch) -> None
         assert settings.kafka_bootstrap_servers, where
         assert env.get("PGPASSWORD"), f"{where}: no database password"
         if container is main:
+            assert files_not_in_image(settings) == [], where
             for field in secret_fields(settings_class(name)):
                 assert field in env, f"{where} does not get {field}: it would keep its default"
 
