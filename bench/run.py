@@ -50,7 +50,7 @@ BENCHMARKS = {
     "traceability": Benchmark(
         "bench.traceability", "EPCIS capture vs COPY; tracing and MATCH_anyEPC at 10k/1M events"
     ),
-    "web": Benchmark("bench.web", "home, enterprise and work-queue pages' server time"),
+    "web": Benchmark("bench.web", "home, enterprise, work-queue and search pages' server time"),
 }
 
 _STOP_GRACE_S = 30.0
