@@ -195,6 +195,8 @@ def test_every_replica_at_its_ceiling_fits_in_the_databases_connections(
     parameters = single(rendered, "Cluster")["spec"]["postgresql"]["parameters"]
     # Room for the operator, replication and an administrator's session.
     assert needed <= int(parameters["max_connections"]) - 10, needed
+    # And the deployment guide's arithmetic is this one.
+    assert f"**{needed}**" in (ROOT / "docs" / "deploy.md").read_text()
 
 
 def test_kafka_keeps_three_replicas_and_acknowledges_writes_on_two(rendered, monkeypatch) -> None:
