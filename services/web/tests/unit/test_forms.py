@@ -79,3 +79,39 @@ def test_a_form_state_answers_empty_for_what_it_does_not_hold() -> None:
     )
     assert state.invalid
     assert not forms.FormState().invalid
+
+
+def test_repeated_rows_become_the_bodys_lists_filled_rows_first() -> None:
+    spec = {"name": ("name",), **forms.row_fields("standards", ("number", "title"), 3)}
+    assert spec["standards_2_title"] == ("standards", "2", "title")
+    values = {
+        "name": "乳粉",
+        "standards_0_number": "",
+        "standards_0_title": "",
+        "standards_1_number": "GB 19644-2010",
+        "standards_1_title": "乳粉",
+    }
+    forms.packed_rows(values, "standards", ("number", "title"), 3)
+    assert values["standards_0_number"] == "GB 19644-2010"  # moved up: its index is 0 now
+    assert values["standards_1_number"] == values["standards_2_title"] == ""
+    body = forms.with_lists(forms.body_of(values, spec))
+    assert body == {"name": "乳粉", "standards": [{"number": "GB 19644-2010", "title": "乳粉"}]}
+
+
+def test_an_error_inside_a_rows_item_or_a_lists_value_lands_on_its_field() -> None:
+    spec = {
+        "region_codes": ("region_codes",),
+        **forms.row_fields("standards", ("number", "title"), 2),
+    }
+    problem = ApiProblem(
+        422,
+        "invalid",
+        [
+            {"pointer": "#/standards/1/number", "detail": "not a standard number"},
+            {"pointer": "#/region_codes/0", "detail": "String should match pattern '^[0-9]{6}$'"},
+        ],
+    )
+    assert forms.errors_from(problem, spec, ZH) == {
+        "standards_1_number": "not a standard number",
+        "region_codes": "格式不正确。",
+    }
