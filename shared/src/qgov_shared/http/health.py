@@ -48,14 +48,20 @@ async def readyz(request: Request) -> JSONResponse:
     )
     checks = {"database": database, "broker": broker}
     ready = database == "ok"
-    degraded = sorted(part for part, check in checks.items() if check != "ok")
+    missing = sorted(part for part, check in checks.items() if check != "ok")
     body = {
-        "status": ("degraded" if degraded else "ready") if ready else "not ready",
+        "status": _status(ready, missing),
         "checks": checks,
-        "degraded": degraded,
+        "degraded": missing,
         "consumers": runtime.consumer_report(),
     }
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+def _status(ready: bool, missing: list[str]) -> str:
+    if not ready:
+        return "not ready"
+    return "degraded" if missing else "ready"
 
 
 async def _check(probe, timeout_s: float) -> str:
