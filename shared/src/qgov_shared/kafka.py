@@ -59,7 +59,11 @@ async def ensure_topics(settings: ServiceSettings, topics: list[str]) -> None:
         if not missing:
             return
         new_topics = [
-            NewTopic(t, num_partitions=settings.kafka_topic_partitions, replication_factor=1)
+            NewTopic(
+                t,
+                num_partitions=settings.kafka_topic_partitions,
+                replication_factor=settings.kafka_topic_replication_factor,
+            )
             for t in missing
         ]
         try:

@@ -45,6 +45,9 @@ class ServiceSettings(BaseSettings):
     kafka_heartbeat_interval_ms: int = 3_000
     kafka_fetch_max_wait_ms: int = 100
     kafka_topic_partitions: int = 6
+    kafka_topic_replication_factor: int = Field(
+        1, ge=1, description="Replicas of a topic QGov creates (3 on a production cluster)."
+    )
     kafka_topic_prefix: str = Field(
         "", description="Namespace put before every topic name (tests, shared clusters)."
     )
