@@ -104,4 +104,21 @@ async def test_an_application_is_applied_for_reviewed_and_scored_through_the_pag
     async with platform.api() as regulator:
         await signed_in(regulator, *REGULATOR)
         seen = await regulator.get(application_page)
-    assert re.search(rf'data-reviewer="{panel}">.*?<td>88</td>', seen.text)
+        assert re.search(rf'data-reviewer="{panel}">.*?<td>88</td>', seen.text)
+        # A national programme's proposal is not a prefecture's to make: refused, and why is
+        # shown above the form, the reasons typed kept.
+        page = "/console/reviews"
+        unnamed = await post_form(
+            regulator, page, f"{page}/proposals", {"proposal_reasons": "按评分"}
+        )
+        assert unnamed.status_code == 422
+        assert 'id="propose-programme_round-error" hidden' not in unnamed.text
+        national = await post_form(
+            regulator,
+            page,
+            f"{page}/proposals",
+            {"programme_round": open_round, "proposal_reasons": "按评分"},
+        )
+        assert national.status_code == 403
+        assert 'class="error-summary"' in national.text
+        assert "按评分" in national.text

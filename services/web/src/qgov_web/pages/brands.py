@@ -12,7 +12,8 @@ from fastapi.responses import Response
 
 from qgov_web import forms
 from qgov_web.formats import CHINA
-from qgov_web.pages.common import form_key, new_form_key
+from qgov_web.pages.common import new_form_key
+from qgov_web.pages.sending import send_form
 from qgov_web.platform import ApiProblem
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
@@ -49,13 +50,9 @@ async def register_brand(visit: VisitDep, form: FormDep) -> Response:
     if "product_categories" in body:
         text = body["product_categories"].replace("，", ",")
         body["product_categories"] = [part.strip() for part in text.split(",") if part.strip()]
-    try:
-        await visit.deps.platform.post(
-            "/api/v1/brands", visit.caller, body, idempotency_key=form_key(form.get("form_key"))
-        )
-    except ApiProblem as problem:
-        state = forms.FormState(values, forms.errors_from(problem, BRAND, visit.t))
-        return await _show(visit, brand=state, status_code=problem.status)
+    sent = await send_form(visit, "/api/v1/brands", body, form, values, BRAND)
+    if sent.refused:
+        return await _show(visit, brand=sent.refused, status_code=sent.status)
     return visit.deps.pages.redirect(visit, "/console/brands")
 
 
@@ -67,17 +64,18 @@ async def apply(visit: VisitDep, form: FormDep) -> Response:
     # One choice names both: "programme round".
     programme, _, round_code = body.pop("round", "").partition(" ")
     body.update(programme=programme, round=round_code)
-    try:
-        applied = await visit.deps.platform.post(
-            "/api/v1/awards/applications",
-            visit.caller,
-            body,
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        state = forms.FormState(values, _application_errors(problem, visit))
-        return await _show(visit, application=state, status_code=problem.status)
-    return visit.deps.pages.redirect(visit, f"/console/applications/{applied['id']}")
+    sent = await send_form(
+        visit,
+        "/api/v1/awards/applications",
+        body,
+        form,
+        values,
+        APPLICATION,
+        errors=lambda problem: _application_errors(problem, visit),
+    )
+    if sent.refused:
+        return await _show(visit, application=sent.refused, status_code=sent.status)
+    return visit.deps.pages.redirect(visit, f"/console/applications/{sent.answer['id']}")
 
 
 def _application_errors(problem: ApiProblem, visit: Visit) -> dict[str, str]:

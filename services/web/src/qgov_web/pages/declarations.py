@@ -12,8 +12,8 @@ from fastapi.responses import Response
 
 from qgov_shared.ids import RowId
 from qgov_web import forms
-from qgov_web.pages.common import form_key, new_form_key
-from qgov_web.platform import ApiProblem
+from qgov_web.pages.common import new_form_key
+from qgov_web.pages.sending import send_form
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
 router = APIRouter(prefix="/console/declarations", include_in_schema=False)
@@ -52,17 +52,10 @@ async def declaration_form(visit: VisitDep) -> Response:
 async def declare(visit: VisitDep, form: FormDep) -> Response:
     signed_in(visit, enterprise=True)
     values = _content(form, DECLARE)
-    try:
-        declared = await visit.deps.platform.post(
-            API,
-            visit.caller,
-            _body(values, DECLARE),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        state = forms.FormState(values, forms.errors_from(problem, DECLARE, visit.t))
-        return await _new(visit, state, status_code=problem.status)
-    return visit.deps.pages.redirect(visit, f"/console/declarations/{declared['id']}")
+    sent = await send_form(visit, API, _body(values, DECLARE), form, values, DECLARE)
+    if sent.refused:
+        return await _new(visit, sent.refused, status_code=sent.status)
+    return visit.deps.pages.redirect(visit, f"/console/declarations/{sent.answer['id']}")
 
 
 @router.get("/{declaration_id}")
@@ -87,18 +80,10 @@ async def _act(
     visit: Visit, declaration_id: int, form: Any, step: str, spec: forms.Spec
 ) -> Response:
     values = _content(form, spec)
-    try:
-        await visit.deps.platform.post(
-            f"{API}/{declaration_id}/{step}",
-            visit.caller,
-            _body(values, spec),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        if problem.status == 404:
-            raise
-        state = forms.FormState(values, forms.errors_from(problem, spec, visit.t))
-        return await _show(visit, declaration_id, step, state, status_code=problem.status)
+    path = f"{API}/{declaration_id}/{step}"
+    sent = await send_form(visit, path, _body(values, spec), form, values, spec)
+    if sent.refused:
+        return await _show(visit, declaration_id, step, sent.refused, status_code=sent.status)
     return visit.deps.pages.redirect(visit, f"/console/declarations/{declaration_id}")
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from qgov_shared.ids import RowId
 from qgov_web import forms
 from qgov_web.pages.common import form_key, new_form_key, segment
+from qgov_web.pages.sending import send_form
 from qgov_web.platform import ApiProblem
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
@@ -41,18 +42,10 @@ async def complaint(case_id: RowId, visit: VisitDep) -> Response:
 async def answer(case_id: RowId, visit: VisitDep, form: FormDep) -> Response:
     signed_in(visit, enterprise=True)
     values = forms.typed(form, ANSWER)
-    try:
-        await visit.deps.platform.post(
-            f"/api/v1/enterprise/complaints/{case_id}/responses",
-            visit.caller,
-            forms.body_of(values, ANSWER),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        if problem.status == 404:
-            raise
-        state = forms.FormState(values, forms.errors_from(problem, ANSWER, visit.t))
-        return await _complaint(visit, case_id, state, status_code=problem.status)
+    path = f"/api/v1/enterprise/complaints/{case_id}/responses"
+    sent = await send_form(visit, path, forms.body_of(values, ANSWER), form, values, ANSWER)
+    if sent.refused:
+        return await _complaint(visit, case_id, sent.refused, status_code=sent.status)
     return visit.deps.pages.redirect(visit, f"/console/complaints/{case_id}")
 
 

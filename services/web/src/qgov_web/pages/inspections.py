@@ -12,8 +12,8 @@ from fastapi.responses import Response
 
 from qgov_shared.ids import RowId
 from qgov_web import drawcheck, forms
-from qgov_web.pages.common import form_key, new_form_key
-from qgov_web.platform import ApiProblem
+from qgov_web.pages.common import new_form_key
+from qgov_web.pages.sending import send_form
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -66,17 +66,11 @@ async def publish(visit: VisitDep, form: FormDep) -> Response:
     signed_in(visit, regulator=True)
     values = forms.typed(form, PUBLISH)
     chosen = [value for value in form.getlist("laboratory_ids") if isinstance(value, str)]
-    try:
-        published = await visit.deps.platform.post(
-            API,
-            visit.caller,
-            _campaign_body(values, chosen),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        state = forms.FormState(values, forms.errors_from(problem, PUBLISH, visit.t))
-        return await _campaigns(visit, state, chosen, status_code=problem.status)
-    return visit.deps.pages.redirect(visit, f"/console/campaigns/{published['id']}")
+    body = _campaign_body(values, chosen)
+    sent = await send_form(visit, API, body, form, values, PUBLISH)
+    if sent.refused:
+        return await _campaigns(visit, sent.refused, chosen, status_code=sent.status)
+    return visit.deps.pages.redirect(visit, f"/console/campaigns/{sent.answer['id']}")
 
 
 @router.get("/console/campaigns/{campaign_id}")
@@ -89,18 +83,11 @@ async def campaign(campaign_id: RowId, visit: VisitDep) -> Response:
 async def run_draw(campaign_id: RowId, visit: VisitDep, form: FormDep) -> Response:
     signed_in(visit, regulator=True)
     values = forms.typed(form, DRAW)
-    try:
-        await visit.deps.platform.post(
-            f"{API}/{campaign_id}/draw",
-            visit.caller,
-            forms.body_of(values, DRAW),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        if problem.status == 404:
-            raise
-        state = forms.FormState({}, forms.errors_from(problem, DRAW, visit.t))  # no seed kept
-        return await _campaign(visit, campaign_id, state, status_code=problem.status)
+    path = f"{API}/{campaign_id}/draw"
+    # The seed is never written back into the page: the form comes back empty.
+    sent = await send_form(visit, path, forms.body_of(values, DRAW), form, {}, DRAW)
+    if sent.refused:
+        return await _campaign(visit, campaign_id, sent.refused, status_code=sent.status)
     return visit.deps.pages.redirect(visit, f"/console/campaigns/{campaign_id}")
 
 

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 
 from qgov_shared.ids import RowId
 from qgov_web import forms, procedure
-from qgov_web.pages.common import form_key, new_form_key
-from qgov_web.platform import ApiProblem
+from qgov_web.pages.common import new_form_key
+from qgov_web.pages.sending import send_form
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -59,18 +59,11 @@ async def act(case_id: RowId, action_name: str, visit: VisitDep, form: FormDep) 
     if action is None:
         return _unknown_action(visit)
     values = forms.typed(form, action.spec)
-    try:
-        await visit.deps.platform.post(
-            f"/api/v1/submissions/{case_id}/{action.api_suffix}",
-            visit.caller,
-            procedure.body_for(action, values),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        if problem.status == 404:
-            raise
-        state = forms.FormState(values, forms.errors_from(problem, action.spec, visit.t))
-        return await _show(visit, case_id, action.name, state, status_code=problem.status)
+    path = f"/api/v1/submissions/{case_id}/{action.api_suffix}"
+    body = procedure.body_for(action, values)
+    sent = await send_form(visit, path, body, form, values, action.spec)
+    if sent.refused:
+        return await _show(visit, case_id, action.name, sent.refused, status_code=sent.status)
     return visit.deps.pages.redirect(visit, f"/console/cases/{case_id}")
 
 

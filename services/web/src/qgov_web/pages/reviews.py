@@ -13,8 +13,8 @@ from fastapi.responses import Response
 
 from qgov_shared.ids import RowId
 from qgov_web import forms
-from qgov_web.pages.common import form_key, new_form_key
-from qgov_web.platform import ApiProblem
+from qgov_web.pages.common import new_form_key, segment
+from qgov_web.pages.sending import send_form
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -22,6 +22,7 @@ API = "/api/v1/awards/applications"
 STATUSES = ("in_progress", "granted", "rejected")
 ASSIGN: forms.Spec = {"reviewer_id": ("reviewer_id",)}
 STEP: forms.Spec = {"stage": ("stage",), "passed": ("passed",), "reasons": ("reasons",)}
+PROPOSE: forms.Spec = {"programme_round": ("programme_round",), "proposal_reasons": ("reasons",)}
 Status = Annotated[str, Query(max_length=20)]
 
 
@@ -31,12 +32,26 @@ async def reviews(visit: VisitDep, status: Status = "in_progress", cursor: str =
     if not (user.is_regulator or user.is_reviewer):
         signed_in(visit, regulator=True)
     status = status if status in STATUSES else "in_progress"
-    page = await visit.deps.platform.get(
-        API, visit.caller, {"status": status, "cursor": cursor[:500]}
-    )
-    return visit.deps.pages.render(
-        visit, "reviews.html", page=page, status=status, statuses=STATUSES
-    )
+    return await _list(visit, status, cursor[:500], forms.FormState())
+
+
+@router.post("/reviews/proposals")
+async def propose(visit: VisitDep, form: FormDep) -> Response:
+    """The committee's proposal for a closed round: the applications it ranks within the
+    programme's quotas go on to the public notice."""
+    signed_in(visit, regulator=True)
+    values = forms.typed(form, PROPOSE)
+    programme, _, round_code = values["programme_round"].partition(" ")
+    path = f"/api/v1/awards/programmes/{segment(programme)}/rounds/{segment(round_code)}/proposal"
+    body = forms.body_of(values, PROPOSE)
+    body.pop("programme_round", None)
+    if not programme or not round_code:
+        refused = forms.FormState(values, {"programme_round": visit.t("error.required")})
+        return await _list(visit, "in_progress", "", refused, status_code=422)
+    sent = await send_form(visit, path, body, form, values, PROPOSE)
+    if sent.refused:
+        return await _list(visit, "in_progress", "", sent.refused, status_code=sent.status)
+    return visit.deps.pages.redirect(visit, "/console/reviews")
 
 
 @router.get("/applications/{application_id}")
@@ -86,18 +101,10 @@ async def _send(
     spec: forms.Spec,
     form: Any,
 ) -> Response:
-    try:
-        await visit.deps.platform.post(
-            f"{API}/{application_id}/{step}",
-            visit.caller,
-            body,
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        if problem.status == 404:
-            raise
-        state = forms.FormState(values, forms.errors_from(problem, spec, visit.t))
-        return await _show(visit, application_id, step, state, status_code=problem.status)
+    path = f"{API}/{application_id}/{step}"
+    sent = await send_form(visit, path, body, form, values, spec)
+    if sent.refused:
+        return await _show(visit, application_id, step, sent.refused, status_code=sent.status)
     return visit.deps.pages.redirect(visit, f"/console/applications/{application_id}")
 
 
@@ -113,6 +120,31 @@ def _score_spec(weights: dict[str, int]) -> forms.Spec:
 async def _weights(visit: Visit, programme: str) -> dict[str, int]:
     shown = await visit.deps.platform.get(f"/api/v1/awards/programmes/{programme}", visit.caller)
     return dict(shown["review"]["weights"])
+
+
+async def _list(
+    visit: Visit, status: str, cursor: str, state: forms.FormState, *, status_code: int = 200
+) -> Response:
+    page = await visit.deps.platform.get(API, visit.caller, {"status": status, "cursor": cursor})
+    rounds = []
+    if visit.user and visit.user.is_regulator:
+        programmes = await visit.deps.platform.get("/api/v1/awards/programmes", visit.caller)
+        rounds = [
+            (f"{programme['code']} {one['code']}", f"{programme['name']}（{one['code']}）")
+            for programme in programmes
+            for one in programme["rounds"]
+        ]
+    return visit.deps.pages.render(
+        visit,
+        "reviews.html",
+        status_code=status_code,
+        page=page,
+        status=status,
+        statuses=STATUSES,
+        rounds=rounds,
+        form=state,
+        form_key=new_form_key(),
+    )
 
 
 async def _reviewers(visit: Visit) -> list[tuple[str, str]]:

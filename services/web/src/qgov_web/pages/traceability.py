@@ -11,8 +11,8 @@ from fastapi.responses import Response
 
 from qgov_shared.ids import RowId
 from qgov_web import forms
-from qgov_web.pages.common import form_key, new_form_key
-from qgov_web.platform import ApiProblem
+from qgov_web.pages.common import new_form_key
+from qgov_web.pages.sending import send_form
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -60,17 +60,11 @@ async def certificates(visit: VisitDep, cursor: str = "") -> Response:
 async def issue(visit: VisitDep, form: FormDep) -> Response:
     signed_in(visit, enterprise=True)
     values = forms.typed(form, CERTIFICATE)
-    try:
-        issued = await visit.deps.platform.post(
-            CERTIFICATES,
-            visit.caller,
-            forms.body_of(values, CERTIFICATE),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        state = forms.FormState(values, forms.errors_from(problem, CERTIFICATE, visit.t))
-        return await _certificates(visit, state, status_code=problem.status)
-    return visit.deps.pages.render(visit, "certificate_issued.html", certificate=issued)
+    body = forms.body_of(values, CERTIFICATE)
+    sent = await send_form(visit, CERTIFICATES, body, form, values, CERTIFICATE)
+    if sent.refused:
+        return await _certificates(visit, sent.refused, status_code=sent.status)
+    return visit.deps.pages.render(visit, "certificate_issued.html", certificate=sent.answer)
 
 
 @router.get("/events")
@@ -99,14 +93,10 @@ async def initiate(visit: VisitDep, form: FormDep) -> Response:
         body.pop("credit_code", None)  # an enterprise recalls its own products
     lots = body.get("scope", {}).get("lots", "")
     body["scope"] = {"lots": [line.strip() for line in lots.splitlines() if line.strip()]}
-    try:
-        started = await visit.deps.platform.post(
-            RECALLS, visit.caller, body, idempotency_key=form_key(form.get("form_key"))
-        )
-    except ApiProblem as problem:
-        state = forms.FormState(values, forms.errors_from(problem, RECALL, visit.t))
-        return await _recalls(visit, state, status_code=problem.status)
-    return visit.deps.pages.redirect(visit, f"/console/recalls/{started['id']}")
+    sent = await send_form(visit, RECALLS, body, form, values, RECALL)
+    if sent.refused:
+        return await _recalls(visit, sent.refused, status_code=sent.status)
+    return visit.deps.pages.redirect(visit, f"/console/recalls/{sent.answer['id']}")
 
 
 @router.get("/recalls/{recall_id}")
@@ -124,18 +114,10 @@ async def recall_step(recall_id: RowId, step: str, visit: VisitDep, form: FormDe
             visit, "error.html", status_code=404, message=visit.t("error.not_found")
         )
     values = forms.typed(form, spec)
-    try:
-        await visit.deps.platform.post(
-            f"{RECALLS}/{recall_id}/{step}",
-            visit.caller,
-            forms.body_of(values, spec),
-            idempotency_key=form_key(form.get("form_key")),
-        )
-    except ApiProblem as problem:
-        if problem.status == 404:
-            raise
-        state = forms.FormState(values, forms.errors_from(problem, spec, visit.t))
-        return await _recall(visit, recall_id, step, state, status_code=problem.status)
+    path = f"{RECALLS}/{recall_id}/{step}"
+    sent = await send_form(visit, path, forms.body_of(values, spec), form, values, spec)
+    if sent.refused:
+        return await _recall(visit, recall_id, step, sent.refused, status_code=sent.status)
     return visit.deps.pages.redirect(visit, f"/console/recalls/{recall_id}")
 
 
