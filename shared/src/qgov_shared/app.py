@@ -220,6 +220,7 @@ def create_service_app(
         max_bytes=settings.max_body_bytes,
         media_types=media_types or {"": ("application/json",)},
         max_bytes_under=max_body_bytes_under,
+        timeout_s=settings.body_timeout_s,
     )
     # The last added is the outermost: CORS answers preflights and labels even 413/415 answers,
     # and every response, a preflight's too, carries a request id and the security headers.

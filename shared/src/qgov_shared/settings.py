@@ -72,6 +72,11 @@ class ServiceSettings(BaseSettings):
     housekeeping_interval_s: float = 3600.0
 
     max_body_bytes: int = 1_048_576
+    body_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a request's whole body may take to arrive; later, a 408.",
+    )
     public_rate_per_minute: float = Field(
         20.0, description="Sustained requests per minute per client on public write endpoints."
     )

@@ -1,8 +1,10 @@
 """ASGI middleware for the rules every request meets before a route sees it: a request id,
-a body-size limit (413) and an accepted media type for bodies (415)."""
+a body-size limit (413), a time limit for the body to arrive (408) and an accepted media type
+for bodies (415)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -46,7 +48,12 @@ class RequestContextMiddleware:
 
 
 class BodyRulesMiddleware:
-    """413 for bodies over `max_bytes` (declared or streamed); 415 for unaccepted media types.
+    """413 for bodies over `max_bytes` (declared or streamed); 408 for a body not all there
+    `timeout_s` after the request began; 415 for unaccepted media types.
+
+    uvicorn waits for a body as long as its client keeps the connection, so a client trickling
+    a byte now and then would hold a connection (and a database session, once a route runs)
+    for ever; the time limit is on the whole body, since such a client is never idle.
 
     `media_types` maps path prefixes to what bodies under them may be, and `max_bytes_under`
     to a limit other than `max_bytes` (larger documents under one prefix, say); the longest
@@ -60,8 +67,10 @@ class BodyRulesMiddleware:
         max_bytes: int,
         media_types: Mapping[str, Iterable[str]],
         max_bytes_under: Mapping[str, int] | None = None,
+        timeout_s: float = 60.0,
     ) -> None:
         self.app = app
+        self.timeout_s = timeout_s
         self.media_types = _longest_first(
             {prefix: frozenset(types) for prefix, types in media_types.items()}
         )
@@ -94,7 +103,7 @@ class BodyRulesMiddleware:
                 headers={"Accept-Post": listed},
             )(scope, receive, send)
             return
-        await self.app(scope, _counting(receive, limit), send)
+        await self.app(scope, _counting(receive, limit, self.timeout_s), send)
 
 
 def _longest_first(rules: Mapping[str, _Rule]) -> list[tuple[str, _Rule]]:
@@ -105,14 +114,23 @@ def _rule_for(rules: list[tuple[str, _Rule]], path: str, default: _Rule) -> _Rul
     return next((rule for prefix, rule in rules if path.startswith(prefix)), default)
 
 
-def _counting(receive: Receive, limit: int) -> Receive:
+def _counting(receive: Receive, limit: int, timeout_s: float) -> Receive:
     received = 0
+    complete = False
+    deadline = asyncio.get_running_loop().time() + timeout_s
 
     async def counted() -> Message:
-        nonlocal received
-        message = await receive()
+        nonlocal received, complete
+        if complete:  # past the body, a route may wait for the disconnect as long as it likes
+            return await receive()
+        try:
+            remaining = deadline - asyncio.get_running_loop().time()
+            message = await asyncio.wait_for(receive(), max(remaining, 0))
+        except TimeoutError:
+            raise HTTPException(408, f"The body did not arrive within {timeout_s:g} s.") from None
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
+            complete = not message.get("more_body", False)
             if received > limit:
                 raise HTTPException(413, f"The body is larger than {limit} bytes.")
         return message
