@@ -110,3 +110,22 @@ async def test_a_slow_client_is_timed_out_while_others_are_answered(complaints) 
     assert status_line.result().startswith(b"HTTP/1.1 408"), status_line.result()
     assert answered > 1
     assert await _submissions(service) == 0
+
+
+async def test_many_connections_at_once_are_all_answered(complaints) -> None:
+    """Connections that say nothing, and many callers at once: each caller is answered."""
+    _, url = complaints
+    host, port = url.removeprefix("http://").split(":")
+    silent = [await asyncio.open_connection(host, int(port)) for _ in range(200)]
+    try:
+        limits = httpx.Limits(max_connections=100)
+        async with httpx.AsyncClient(base_url=url, limits=limits) as client:
+            answers = await asyncio.gather(
+                *(client.get("/open311/v2/services.json") for _ in range(100)),
+                *(client.post(FILE, content=b"{", headers=JSON) for _ in range(50)),
+            )
+    finally:
+        for _, writer in silent:
+            writer.close()
+    statuses = sorted({answer.status_code for answer in answers})
+    assert statuses == [200, 422], statuses
