@@ -1,5 +1,6 @@
-"""A service to attack: complaints (the public filing endpoints anyone may call) on the real
-PostgreSQL and broker, served over real HTTP by uvicorn, as production serves it."""
+"""What the security tests attack, on the real PostgreSQL and broker over real HTTP (uvicorn, as
+production serves it): complaints alone (the public filing endpoints anyone may call), and the
+whole platform behind its gateway."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 
 from qgov_complaints import SERVICE
 from qgov_complaints.main import ComplaintsSettings, create_app
+from qgov_shared.service import find_service
+from qgov_shared.testing.fuzz import Target, serving
 from qgov_shared.testing.http import HttpServer
 from qgov_shared.testing.stack import RunningService, TestStack, run_service
 from qgov_shared.testing.tokens import TestKeys
@@ -27,3 +30,13 @@ async def complaints(stack: TestStack) -> AsyncIterator[tuple[RunningService, st
         service.app.state.token_verifier = KEYS.verifier()
         async with HttpServer(service.app) as server:
             yield service, server.url
+
+
+@pytest.fixture(scope="session")
+async def platform(stack: TestStack) -> AsyncIterator[Target]:
+    """The gateway over real HTTP with every service it routes to behind it, each on its own
+    database, all trusting `KEYS`; shared by the session's security tests, which change
+    nothing another relies on."""
+    settings = {"gateway": {"run_webhook_dispatcher": False}}
+    async with serving(stack, find_service("gateway"), KEYS, lambda n: settings.get(n, {})) as t:
+        yield t
