@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from qgov_web import forms
 from qgov_web.formats import CHINA
 from qgov_web.pages.common import new_form_key
-from qgov_web.pages.sending import send_form
+from qgov_web.pages.sending import registered_name, send_form
 from qgov_web.platform import ApiProblem
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
@@ -107,11 +107,11 @@ async def _show(
     status_code: int = 200,
 ) -> Response:
     platform, caller, code = visit.deps.platform, visit.caller, visit.user.credit_code
-    mine, applications, programmes, profile = await asyncio.gather(
+    mine, applications, programmes, name = await asyncio.gather(
         platform.get("/api/v1/brands", caller, {"credit_code": code, "limit": 100}),
         platform.get("/api/v1/awards/applications", caller, {"limit": 100}),
         platform.get("/api/v1/awards/programmes", caller),
-        platform.get(f"/api/v1/enterprises/{code}/profile", caller),
+        registered_name(visit),
     )
     today = visit.now.astimezone(CHINA).date().isoformat()
     rounds = [
@@ -128,7 +128,7 @@ async def _show(
         brand_choices=[(str(brand["id"]), brand["name"]) for brand in mine["items"]],
         applications=applications["items"],
         rounds=rounds,
-        brand_form=brand or forms.FormState({"owner_name": profile["name"]}),
-        application_form=application or forms.FormState({"enterprise_name": profile["name"]}),
+        brand_form=brand or forms.FormState({"owner_name": name}),
+        application_form=application or forms.FormState({"enterprise_name": name}),
         form_key=new_form_key(),
     )

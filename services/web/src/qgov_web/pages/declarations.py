@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from qgov_shared.ids import RowId
 from qgov_web import forms
 from qgov_web.pages.common import new_form_key
-from qgov_web.pages.sending import send_form
+from qgov_web.pages.sending import registered_name, send_form
 from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 
 router = APIRouter(prefix="/console/declarations", include_in_schema=False)
@@ -103,10 +103,7 @@ def _body(values: dict[str, str], spec: forms.Spec) -> dict[str, Any]:
 
 async def _new(visit: Visit, state: forms.FormState, *, status_code: int = 200) -> Response:
     if not state.values:
-        profile = await visit.deps.platform.get(
-            f"/api/v1/enterprises/{visit.user.credit_code}/profile", visit.caller
-        )
-        state = forms.FormState({"enterprise_name": profile["name"]})
+        state = forms.FormState({"enterprise_name": await registered_name(visit)})
     return visit.deps.pages.render(
         visit,
         "declaration_form.html",
