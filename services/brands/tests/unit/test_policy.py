@@ -26,12 +26,13 @@ GB_T_19580 = {
 }
 
 
-def test_the_five_programmes_of_the_issue_are_shipped_each_citing_its_basis():
+def test_the_programmes_of_the_issue_are_shipped_each_citing_its_basis():
     assert sorted(POLICY.programmes) == [
         "china_quality_award",
         "geographical_indication",
         "guangdong_government_quality_award",
         "quality_frontrunner",
+        "shaoguan_government_quality_award",
         "time_honoured_brand",
     ]
     assert all(p.basis["programme"].strip() for p in POLICY.programmes.values())
@@ -39,7 +40,11 @@ def test_the_five_programmes_of_the_issue_are_shipped_each_citing_its_basis():
 
 
 def test_the_quality_awards_score_by_gb_t_19580_out_of_1000():
-    for code in ("china_quality_award", "guangdong_government_quality_award"):
+    for code in (
+        "china_quality_award",
+        "guangdong_government_quality_award",
+        "shaoguan_government_quality_award",
+    ):
         review = POLICY.programmes[code].review
         assert (review.weights, review.total) == (GB_T_19580, 1000)
         assert (review.min_reviewers, review.trim_from) == (3, 5)
@@ -71,6 +76,14 @@ def test_a_provincial_award_has_the_same_shape_with_its_own_region_and_quotas():
     assert (guangdong.level, guangdong.region_code) == (Level.PROVINCIAL, "440000")
     assert [s.kind for s in guangdong.stages] == [s.kind for s in cqa.stages]
     assert guangdong.quotas != cqa.quotas
+
+
+def test_a_municipal_award_has_the_same_shape_within_its_city():
+    shaoguan = POLICY.programmes["shaoguan_government_quality_award"]
+    guangdong = POLICY.programmes["guangdong_government_quality_award"]
+    assert (shaoguan.level, shaoguan.region_code) == (Level.MUNICIPAL, "440200")
+    assert [s.kind for s in shaoguan.stages] == [s.kind for s in guangdong.stages]
+    assert (shaoguan.quotas.awards, shaoguan.review.forbid_same_region) == (5, "county")
 
 
 def test_a_time_honoured_brand_is_fifty_years_old_and_re_reviewed():
