@@ -268,5 +268,7 @@ class SubmissionFilters(BaseModel):
 class ResponseCreate(BaseModel):
     """The respondent's answer to a complaint, or its settlement proposal."""
 
+    model_config = ConfigDict(extra="forbid")
+
     kind: Literal["answer", "settlement_proposal"]
     text: str = Field(min_length=1, max_length=2000)
