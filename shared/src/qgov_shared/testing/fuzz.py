@@ -212,7 +212,8 @@ async def serving(
             _run(stack, spec, keys, {**prefix, **overrides(spec.name)})
         )
         server = await running.enter_async_context(HttpServer(service.app))
-        async with httpx.AsyncClient(base_url=server.url) as client:
+        # The gateway gathers every upstream's document first: slow on a loaded machine.
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
             document = (await client.get("/openapi.json")).raise_for_status().json()
         yield Target(server.url, document, frozenset(service.app.openapi().get("paths", {})))
 
