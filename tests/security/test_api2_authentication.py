@@ -99,7 +99,7 @@ REFUSED = {
 
 async def test_a_valid_regulator_token_is_taken(complaints) -> None:
     _, url = complaints
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         answer = await client.get(
             REGULATORS_ONLY, headers=bearer(KEYS.mint("regulator", regions=REGIONS))
         )
@@ -109,7 +109,7 @@ async def test_a_valid_regulator_token_is_taken(complaints) -> None:
 @pytest.mark.parametrize("token", REFUSED.values(), ids=REFUSED.keys())
 async def test_a_bad_token_is_refused_as_unauthenticated(complaints, token: str) -> None:
     _, url = complaints
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         answer = await client.get(REGULATORS_ONLY, headers=bearer(token))
     problem(answer, 401)
     assert answer.headers["www-authenticate"].lower().startswith("bearer")
@@ -119,7 +119,7 @@ async def test_a_bad_token_is_refused_as_unauthenticated(complaints, token: str)
 async def test_credentials_of_another_scheme_are_refused(complaints, scheme: str) -> None:
     _, url = complaints
     token = KEYS.mint("regulator", regions=REGIONS)
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         answer = await client.get(REGULATORS_ONLY, headers={"Authorization": f"{scheme} {token}"})
     problem(answer, 401)
 

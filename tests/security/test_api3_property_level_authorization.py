@@ -62,7 +62,7 @@ async def test_fields_the_platform_sets_cannot_be_filed(complaints) -> None:
     _, url = complaints
     body = complaint(status="closed", tracking_number="12315-X", handling_region_code="110000")
     body["respondent"]["suspended"] = True
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         answer = await client.post("/api/v1/complaints", json=body)
         listed = await client.get("/api/v1/submissions", headers=REGULATOR)
     assert sorted(pointers(problem(answer, 422))) == sorted(
@@ -73,7 +73,7 @@ async def test_fields_the_platform_sets_cannot_be_filed(complaints) -> None:
 
 async def test_an_enterprise_cannot_set_fields_of_its_answer_beyond_its_own(complaints) -> None:
     _, url = complaints
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         receipt = await file(client)
         found = await submission_id(client, receipt["tracking_number"])
         answer = await client.post(
@@ -89,7 +89,7 @@ async def test_an_enterprise_cannot_set_fields_of_its_answer_beyond_its_own(comp
 
 async def test_an_enterprise_reads_its_complainant_masked(complaints) -> None:
     _, url = complaints
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         receipt = await file(client)
         found = await submission_id(client, receipt["tracking_number"])
         as_regulator = await client.get(f"/api/v1/submissions/{found}", headers=REGULATOR)

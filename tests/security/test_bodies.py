@@ -27,7 +27,7 @@ async def _healthy(client: httpx.AsyncClient) -> None:
 async def test_a_declared_oversized_body_is_refused_before_it_is_read(complaints) -> None:
     service, url = complaints
     limit = service.settings.max_body_bytes
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         answer = await client.post(FILE, content=b"x" * (limit + 1), headers=JSON)
         assert problem(answer, 413)["detail"] == f"The body is larger than {limit} bytes."
         await _healthy(client)
@@ -42,7 +42,7 @@ async def test_a_chunked_body_growing_past_the_limit_is_refused(complaints) -> N
         for _ in range(limit // 65_536 + 2):
             yield b" " * 65_536
 
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         answer = await client.post(FILE, content=chunks(), headers=JSON)
         problem(answer, 413)
         await _healthy(client)
@@ -52,7 +52,7 @@ async def test_a_chunked_body_growing_past_the_limit_is_refused(complaints) -> N
 async def test_malformed_json_is_a_problem_naming_the_body(complaints) -> None:
     service, url = complaints
     bodies = [b"{", b'{"facts": "x",}', b"\xff\xfe{}", b"[1, 2", b'{"a": NaN}', b"null", b"42"]
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         for body in bodies:
             answer = await client.post(FILE, content=body, headers=JSON)
             assert answer.status_code in (400, 422), (body, answer.status_code, answer.text)
@@ -68,7 +68,7 @@ async def test_deeply_nested_json_is_refused_without_a_recursion_error(complaint
         "objects": b'{"a":' * depth + b"1" + b"}" * depth,
         "in a field": b'{"facts": ' + b"[" * depth + b"]" * depth + b"}",
     }
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         for shape, body in nested.items():
             answer = await client.post(FILE, content=body, headers=JSON)
             assert answer.status_code in (400, 413, 422), (shape, answer.status_code, answer.text)
@@ -97,7 +97,7 @@ async def test_a_slow_client_is_timed_out_while_others_are_answered(complaints) 
     answered = 0
     try:
         status_line = asyncio.ensure_future(reader.readline())
-        async with httpx.AsyncClient(base_url=url) as client:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
             async with asyncio.timeout(30):
                 while not status_line.done():
                     writer.write(b" ")
@@ -119,7 +119,7 @@ async def test_many_connections_at_once_are_all_answered(complaints) -> None:
     silent = [await asyncio.open_connection(host, int(port)) for _ in range(200)]
     try:
         limits = httpx.Limits(max_connections=100)
-        async with httpx.AsyncClient(base_url=url, limits=limits) as client:
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
             answers = await asyncio.gather(
                 *(client.get("/open311/v2/services.json") for _ in range(100)),
                 *(client.post(FILE, content=b"{", headers=JSON) for _ in range(50)),
