@@ -157,6 +157,7 @@ async def running_platform(stack: TestStack) -> AsyncIterator[Platform]:
                 lambda s: create_web(s, clock=clock),
                 WebSettings,
                 gateway_url=gateway_server.url,
+                events_page_size=2,  # so a few captured events make two pages
                 **prefix,
             )
         )

@@ -37,6 +37,7 @@ class WebSettings(ServiceSettings):
     )
     session_sweep_interval_s: float = Field(600.0, description="How often ended sessions go.")
     feed_page_size: int = Field(50, ge=1, le=1000)
+    events_page_size: int = Field(50, ge=1, le=500, description="captured events per page")
 
     @model_validator(mode="after")
     def _refuse_the_development_secret_in_production(self) -> Self:

@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -81,6 +82,22 @@ class Platform:
     ) -> Any:
         headers = dict(extra_headers or {})
         return await self._call("GET", path, caller, params=_present(params), headers=headers)
+
+    async def get_linked(
+        self, path: str, caller: Caller, params: Mapping[str, Any] | None = None
+    ) -> tuple[Any, str | None]:
+        """A page of a list paged by its `Link` header (EPCIS queries), and the next page's
+        `nextPageToken`, if there is a next page."""
+        try:
+            response = await self.client.get(
+                path, params=_present(params), headers=caller.headers()
+            )
+        except httpx.HTTPError as error:
+            raise Unavailable(str(error)) from None
+        _check(response)
+        following = response.links.get("next", {}).get("url", "")
+        token = parse_qs(urlsplit(following).query).get("nextPageToken", [None])[0]
+        return response.json(), token
 
     async def get_text(self, path: str, caller: Caller) -> str:
         """A plain-text document (a published list whose hash is checked byte for byte)."""

@@ -6,11 +6,12 @@ and closes it."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from qgov_shared.testing.clock import CHINA
 
-from ..conftest import REGULATOR, Platform
+from ..conftest import REGULATOR, Enterprise, Platform
 from .test_enterprise_registers import post_form, signed_in
 
 PREFIX = "6934567"
@@ -23,6 +24,26 @@ CERTIFICATE = {
     "production_place": "广东省韶关市乳源县",
     "commitment_basis": "self_testing",
 }
+
+
+async def _capture_three_events(platform: Platform, firm: Enterprise) -> None:
+    """Three items of the lot commissioned, an hour apart, captured by the enterprise."""
+    token = await platform.token(firm.client_id, firm.client_secret)
+    start = platform.clock() - timedelta(days=1)
+    async with platform.api() as api:
+        for n in range(3):
+            event = {
+                "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                "type": "ObjectEvent",
+                "eventTime": (start + timedelta(hours=n)).isoformat(),
+                "eventTimeZoneOffset": "+08:00",
+                "epcList": [f"urn:epc:id:sgtin:{PREFIX}.012345.{n + 1}"],
+                "action": "ADD",
+                "bizStep": "commissioning",
+                "readPoint": {"id": f"urn:epc:id:sgln:{PREFIX}.00001.0"},
+            }
+            captured = await api.post("/epcis/events", json=event, headers=token)
+            assert captured.status_code in (201, 202), captured.text
 
 
 async def test_an_enterprise_certifies_and_recalls_a_lot_and_the_regulator_follows_it(
@@ -58,8 +79,14 @@ async def test_an_enterprise_certifies_and_recalls_a_lot_and_the_regulator_follo
         listed = await client.get(page)
         assert "有机大米" in listed.text
         assert "/pages/trace/" in listed.text
-        events = await client.get("/console/events")
-        assert events.status_code == 200
+        await _capture_three_events(platform, firm)
+        first = await client.get("/console/events")
+        assert first.text.count("<tr><td>") == 2  # two a page, the newest first
+        following = re.search(r'href="(/console/events\?page=[^"]+)"', first.text)
+        assert following
+        rest = await client.get(following.group(1).replace("&amp;", "&"))
+        assert rest.text.count("<tr><td>") == 1
+        assert 'href="/console/events?page=' not in rest.text
 
         today = platform.clock().astimezone(CHINA).date()
         recall = {

@@ -4,9 +4,9 @@ regulator follows in its regions, with their progress reports and their closing 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from qgov_shared.ids import RowId
@@ -18,7 +18,7 @@ from qgov_web.visits import FormDep, Visit, VisitDep, signed_in
 router = APIRouter(prefix="/console", include_in_schema=False)
 CERTIFICATES = "/api/v1/traceability/certificates"
 RECALLS = "/api/v1/recalls"
-EVENTS_SHOWN = 50
+PageToken = Annotated[str, Query(max_length=500, pattern=r"^[A-Za-z0-9_.=-]*$")]
 CERTIFICATE: forms.Spec = {
     "lot": ("lot",),
     "product_name": ("product_name",),
@@ -68,14 +68,18 @@ async def issue(visit: VisitDep, form: FormDep) -> Response:
 
 
 @router.get("/events")
-async def captured_events(visit: VisitDep) -> Response:
+async def captured_events(visit: VisitDep, page: PageToken = "") -> Response:
+    """The events the enterprise captured, newest first, a page at a time (the EPCIS query's
+    own paging: its next page's token, from the `Link` header)."""
     signed_in(visit, enterprise=True)
-    document = await visit.deps.platform.get(
-        "/epcis/events",
-        visit.caller,
-        {"orderBy": "eventTime", "orderDirection": "DESC", "perPage": EVENTS_SHOWN},
+    size = visit.deps.settings.events_page_size
+    query = {"orderBy": "eventTime", "orderDirection": "DESC", "perPage": size}
+    document, next_page = await visit.deps.platform.get_linked(
+        "/epcis/events", visit.caller, {**query, "nextPageToken": page}
     )
-    return visit.deps.pages.render(visit, "captured_events.html", events=_event_list(document))
+    return visit.deps.pages.render(
+        visit, "captured_events.html", events=_event_list(document), next_page=next_page
+    )
 
 
 @router.get("/recalls")
