@@ -1,0 +1,65 @@
+"""No personal data leaves the complaints service by a side door: the name, phone, address and
+identity number of a complainant, a reporter and an Open311 filer appear in no event the
+service published and no log line written meanwhile, its refusals of bad filings included."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+
+from qgov_shared.testing.contracts import published_events
+
+from .filings import ADDRESS, NAME, PERSONAL, PHONE, REGULATOR, complaint, file, submission_id
+
+
+async def _load(client: httpx.AsyncClient) -> None:
+    """A complaint filed and decided, a named report, an Open311 filing, and refusals."""
+    found = await submission_id(client, (await file(client))["tracking_number"])
+    decided = await client.post(
+        f"/api/v1/submissions/{found}/decision",
+        json={"decision": "accept"},
+        headers=REGULATOR,
+    )
+    assert decided.status_code == 200, decided.text
+    report = {
+        "reporter": {"name": NAME, "phone": PHONE, "address": ADDRESS},
+        "respondent": {"name": "韶关某食品厂"},
+        "facts": "无证生产散装月饼。",
+        "category": "food",
+        "region_code": "440203",
+    }
+    assert (await client.post("/api/v1/reports", json=report)).status_code == 201
+    form = {
+        "service_code": "electronics",
+        "description": "电饭煲无法加热",
+        "last_name": "欧阳",
+        "first_name": "青岚",
+        "phone": PHONE,
+        "attribute[complainant_address]": ADDRESS,
+        "attribute[respondent_name]": "韶关某电器商行",
+        "attribute[request]": "退货",
+        "attribute[region_code]": "440203",
+    }
+    filed = await client.post("/open311/v2/requests.json", data=form)
+    assert filed.status_code in (200, 201), filed.text
+    refused = complaint(region_code="999999")
+    assert (await client.post("/api/v1/complaints", json=refused)).status_code == 422
+
+
+def _found_in(texts: list[str]) -> list[str]:
+    return sorted({value for value in PERSONAL for text in texts if value in text})
+
+
+async def test_personal_data_is_in_no_event_or_log_line(complaints, caplog) -> None:
+    service, url = complaints
+    caplog.set_level(logging.INFO)
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        await _load(client)
+    events = await published_events(service.runtime.engine)
+    log_lines = [f"{record.getMessage()} {vars(record)}" for record in caplog.records]
+    assert len(events) >= 3  # the filings and the decision
+    assert len(log_lines) >= 5  # at least the client's line per request
+    assert _found_in([json.dumps(event, ensure_ascii=False) for event in events]) == []
+    assert _found_in(log_lines) == []
