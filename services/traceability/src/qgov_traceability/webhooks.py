@@ -76,4 +76,9 @@ def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
+        pass
+    # The forms `ipaddress` refuses but resolvers take as addresses: 127.1, 0x7f.1, 2130706433.
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
         return None
