@@ -1,17 +1,42 @@
 """No personal data leaves the complaints service by a side door: the name, phone, address and
 identity number of a complainant, a reporter and an Open311 filer appear in no event the
-service published and no log line written meanwhile, its refusals of bad filings included."""
+service published, no log line written meanwhile and no attribute of a span it traced, its
+refusals of bad filings included."""
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
+from collections.abc import Iterator
 
 import httpx
+import pytest
+from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from qgov_shared.testing.contracts import published_events
 
 from .filings import ADDRESS, NAME, PERSONAL, PHONE, REGULATOR, complaint, file, submission_id
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """Every span ended while the test runs. The process's provider keeps the processor, so
+    the exporter is shut down after, and stores nothing more."""
+    exporter = InMemorySpanExporter()
+    trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
+    yield exporter
+    exporter.shutdown()
+
+
+def _sampled_trace() -> dict[str, str]:
+    """A caller's sampled trace, so the service traces every request whatever its ratio. The
+    test's own client spans are suppressed, else the instrumented client would send its own
+    (unsampled, at that ratio) in place of this one."""
+    return {"traceparent": f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"}
 
 
 async def _load(client: httpx.AsyncClient) -> None:
@@ -52,15 +77,31 @@ def _found_in(texts: list[str]) -> list[str]:
     return sorted({value for value in PERSONAL for text in texts if value in text})
 
 
-async def test_personal_data_is_in_no_event_or_log_line(complaints, caplog) -> None:
+async def test_personal_data_is_in_no_event_log_line_or_span(complaints, caplog, spans):
     service, url = complaints
     caplog.set_level(logging.INFO)  # what production logs
     caplog.set_level(logging.INFO, logger="httpx")  # whatever an earlier test left it at
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        await _load(client)
+    headers = _sampled_trace()
+    with suppress_instrumentation():
+        async with httpx.AsyncClient(base_url=url, timeout=30, headers=headers) as client:
+            await _load(client)
     events = await published_events(service.runtime.engine)
+    attributes = [
+        json.dumps(
+            {
+                "name": span.name,
+                **dict(span.attributes or {}),
+                "events": [dict(event.attributes or {}) for event in span.events],
+            },
+            ensure_ascii=False,
+            default=str,
+        )
+        for span in spans.get_finished_spans()
+    ]
     log_lines = [f"{record.getMessage()} {vars(record)}" for record in caplog.records]
     assert len(events) >= 3  # the filings and the decision
     assert len(log_lines) >= 5  # the capture works: at least the client's line per request
     assert _found_in([json.dumps(event, ensure_ascii=False) for event in events]) == []
     assert _found_in(log_lines) == []
+    assert len(attributes) >= 6  # a server span per request at least
+    assert _found_in(attributes) == []
