@@ -9,16 +9,15 @@ key with a different body is a 409.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
+from pydantic_core import to_json
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +30,7 @@ from qgov_shared.uow import UnitOfWork
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+_JSON = "application/json"
 
 Result = TypeVar("Result")
 
@@ -66,7 +66,7 @@ async def execute(
     uow: UnitOfWork,
     key: IdempotencyKey | None,
     action: Callable[[UnitOfWork], Awaitable[Result]],
-    present: Callable[[Result], BaseModel],
+    present: Callable[[Result], BaseModel | list[BaseModel]],
     *,
     status_code: int = 200,
     headers: Callable[[Result], dict[str, str]] | None = None,
@@ -80,12 +80,13 @@ async def execute(
         if key is not None and (replay := await _claim(uow.session, key)) is not None:
             return replay
         result = await action(uow)
-        body = jsonable_encoder(present(result))
+        # Serialised once, by pydantic: the answer sent and the one remembered are one text.
+        body = to_json(present(result), by_alias=True).decode()
         extra = headers(result) if headers else {}
         if key is not None:
             await _remember(uow.session, key, status_code, body, extra)
         await uow.commit()
-    return JSONResponse(body, status_code=status_code, headers=extra)
+    return Response(body, status_code=status_code, headers=extra, media_type=_JSON)
 
 
 async def _claim(session: AsyncSession, key: IdempotencyKey) -> Response | None:
@@ -110,22 +111,23 @@ async def _claim(session: AsyncSession, key: IdempotencyKey) -> Response | None:
             "This Idempotency-Key was already used with a different request.",
             errors=[{"header": HEADER, "detail": "reused with another body"}],
         )
-    return JSONResponse(
-        json.loads(stored.response_body),
+    return Response(
+        stored.response_body,
         status_code=stored.status_code,
         headers={**(stored.response_headers or {}), REPLAYED_HEADER: "true"},
+        media_type=_JSON,
     )
 
 
 async def _remember(
-    session: AsyncSession, key: IdempotencyKey, status: int, body: Any, headers: dict[str, str]
+    session: AsyncSession, key: IdempotencyKey, status: int, body: str, headers: dict[str, str]
 ) -> None:
     await session.execute(
         idempotency_keys.update()
         .where(idempotency_keys.c.scope == key.scope, idempotency_keys.c.key == key.key)
         .values(
             status_code=status,
-            response_body=json.dumps(body, ensure_ascii=False),
+            response_body=body,
             response_headers=headers,
         )
     )
