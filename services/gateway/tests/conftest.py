@@ -42,14 +42,14 @@ async def run_gateway(
     stack: TestStack, clock: Clock | None = None, **overrides: Any
 ) -> AsyncIterator[RunningService]:
     """A gateway on `clock` (a fresh test clock at START when not given), with its own
-    database and topic namespace."""
+    database and topic namespace; its webhooks may go to the tests' receivers on 127.0.0.1."""
     clock = clock or TestClock()
     async with run_service(
         stack,
         GATEWAY,
         lambda settings: create_gateway(settings, clock=clock),
         GatewaySettings,
-        **overrides,
+        **{"allow_private_webhooks": True, **overrides},
     ) as svc:
         yield svc
 

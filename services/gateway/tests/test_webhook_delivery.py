@@ -1,7 +1,8 @@
 """Delivery waits on receivers outside any transaction: a receiver that never answers holds no
 database connection, so the gateway keeps serving; and a subscription in flight is leased, so
 another replica's dispatcher neither sends its batch again nor takes it over before the lease
-runs out."""
+runs out. A receiver inside the platform's network is refused when subscribing, and again at
+delivery if its name has come to point there."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from qgov_gateway.webhook_delivery import WebhookDispatcher
 from qgov_gateway.webhooks import DeliveryTiming
 from qgov_shared.testing.clock import TestClock
 from qgov_shared.testing.http import HttpServer
+from qgov_shared.testing.problems import pointers, problem
 from qgov_shared.testing.stack import TestStack, wait_for
 
 from .conftest import apply, read_model_gateway, webhook_receiver
@@ -165,7 +167,9 @@ async def test_a_leased_subscription_is_not_sent_twice_nor_taken_over_early(
         await apply(gateway, contracts, *changes(1))
         timing = DeliveryTiming.of(gateway.settings)
         first, second = (
-            WebhookDispatcher(gateway.runtime.session_factory, client, timing, clock)
+            WebhookDispatcher(
+                gateway.runtime.session_factory, client, timing, clock, allow_private=True
+            )
             for _ in range(2)
         )
 
@@ -187,3 +191,56 @@ async def test_a_leased_subscription_is_not_sent_twice_nor_taken_over_early(
     assert [[record["succeeded"] for record in record_list] for record_list in records] == [
         [True]
     ] * 3
+
+
+async def test_receivers_inside_the_platforms_network_are_refused_at_subscription(
+    stack: TestStack, clock: TestClock
+) -> None:
+    inside = [
+        "http://127.0.0.1:8002/api/v1/credit/rebuild",
+        "http://localhost/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.5/hook",
+        "http://127.1/hook",
+        "http://[::1]/hook",
+    ]
+    async with read_model_gateway(stack, clock, allow_private_webhooks=False) as gateway:
+        for url in inside:
+            response = await gateway.client.post(HOOKS, json={"url": url}, headers=REGULATOR)
+            assert pointers(problem(response, 422)) == ["#/url"], url
+        listed = await gateway.client.get(HOOKS, headers=REGULATOR)
+        outside = await gateway.client.post(
+            HOOKS, json={"url": "https://regulator.example.org/hook"}, headers=REGULATOR
+        )
+    assert listed.json()["items"] == []
+    assert outside.status_code == 201, outside.text
+
+
+async def test_a_receiver_whose_name_now_resolves_inside_is_not_sent_to(
+    stack: TestStack, contracts, clock: TestClock
+) -> None:
+    async def points_inside(host: str, port: int) -> list[str]:  # the outside world's DNS
+        return ["10.0.0.5"]
+
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(204))
+    async with (
+        read_model_gateway(stack, clock, allow_private_webhooks=False) as gateway,
+        httpx.AsyncClient(transport=transport) as client,
+    ):
+        subscription = await subscribe(gateway, "https://hooks.regulator.example.org/credit")
+        await apply(gateway, contracts, *changes(1))
+        dispatcher = WebhookDispatcher(
+            gateway.runtime.session_factory,
+            client,
+            DeliveryTiming.of(gateway.settings),
+            clock,
+            allow_private=False,
+            resolve=points_inside,
+        )
+        [delivered] = await asyncio.gather(*await dispatcher.deliver_due())
+        [record] = await deliveries(gateway, subscription["id"])
+
+    assert (delivered, sent) == (True, [])
+    assert (record["succeeded"], record["status_code"]) == (False, None)
+    assert "private or reserved address" in record["error"]

@@ -71,6 +71,11 @@ class ServiceSettings(BaseSettings):
     idempotency_key_ttl_hours: int = 24
     housekeeping_interval_s: float = 3600.0
 
+    allow_private_webhooks: bool = Field(
+        False,
+        description="Deliver webhooks to loopback and private addresses too (tests, a closed "
+        "network); off, a webhook must resolve to public addresses only.",
+    )
     max_body_bytes: int = 1_048_576
     body_timeout_s: float = Field(
         60.0,

@@ -114,7 +114,13 @@ async def _dispatch_webhooks(runtime: Runtime, deps: GatewayDependencies) -> Non
     timing = webhooks.DeliveryTiming.of(deps.settings)
     # Receivers are other parties' systems: no redirects followed, a bounded wait.
     async with httpx.AsyncClient(timeout=timing.timeout_s) as client:
-        dispatcher = WebhookDispatcher(runtime.session_factory, client, timing, deps.clock)
+        dispatcher = WebhookDispatcher(
+            runtime.session_factory,
+            client,
+            timing,
+            deps.clock,
+            allow_private=deps.settings.allow_private_webhooks,
+        )
         await dispatcher.run(runtime.stop)
 
 

@@ -27,6 +27,12 @@ from qgov_gateway.models import WebhookDelivery, WebhookSubscription
 from qgov_gateway.schemas import FeedItem
 from qgov_shared.clock import Clock
 from qgov_shared.db import SessionFactory
+from qgov_shared.http.destinations import (
+    Resolver,
+    UnsafeDestination,
+    check_destination,
+    system_resolver,
+)
 from qgov_shared.sql import driver_connection
 
 BATCH_SIZE = 100
@@ -67,11 +73,16 @@ class WebhookDispatcher:
         client: httpx.AsyncClient,
         timing: webhooks.DeliveryTiming,
         clock: Clock,
+        *,
+        allow_private: bool,
+        resolve: Resolver = system_resolver,
     ) -> None:
         self._session_factory = session_factory
         self._client = client
         self._timing = timing
         self._clock = clock
+        self._allow_private = allow_private
+        self._resolve = resolve
         self._under_way: set[asyncio.Task[bool]] = set()
         self._batch_sent = asyncio.Event()
 
@@ -172,13 +183,17 @@ class WebhookDispatcher:
         try:
             # httpx's timeout bounds each read; this bounds the whole exchange (and the lease).
             async with asyncio.timeout(self._timing.timeout_s):
+                # The receiver's name may point somewhere else since it was registered.
+                await check_destination(
+                    claim.url, allow_private=self._allow_private, resolve=self._resolve
+                )
                 answer = await self._client.post(claim.url, content=body, headers=headers)
             status_code = answer.status_code
             if not answer.is_success:
                 error = f"the receiver answered {status_code}"
         except TimeoutError:
             error = f"no answer within {self._timing.timeout_s:g}s"
-        except httpx.HTTPError as failure:
+        except (UnsafeDestination, httpx.HTTPError) as failure:
             error = f"{type(failure).__name__}: {failure}"[:500]
         return WebhookDelivery(
             subscription_id=claim.id,

@@ -15,6 +15,7 @@ from qgov_gateway.feed import FeedFilter
 from qgov_gateway.models import WebhookSubscription
 from qgov_shared.app import ClockDep, SessionDep, UnitOfWorkDep
 from qgov_shared.errors import RuleViolation
+from qgov_shared.http.destinations import UnsafeDestination, check_url
 from qgov_shared.http.idempotency import IdempotencyKeyDep, execute
 from qgov_shared.http.pagination import Page, PageRequestDep
 from qgov_shared.ids import RowId
@@ -116,6 +117,11 @@ async def subscribe(
     "next_cursor"}` with `QGov-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>`
     under the returned secret; answer 2xx to acknowledge, anything else is retried."""
     _check_scheme(body.url, deps.settings.environment)
+    try:
+        check_url(str(body.url), allow_private=deps.settings.allow_private_webhooks)
+    except UnsafeDestination as unsafe:
+        detail = f"Receivers must be outside the platform's network: {unsafe}."
+        raise RuleViolation(detail, "url") from None
     feed_filter = FeedFilter(scopes_of(principal, body.regions), tuple(body.grades))
 
     async def register(uow) -> WebhookSubscription:

@@ -38,11 +38,6 @@ class TraceabilitySettings(ServiceSettings):
     subscription_batch: int = Field(200, description="Events delivered per webhook call.")
     webhook_timeout_s: float = 5.0
     webhook_retry_s: float = Field(30.0, description="Wait after a failed delivery, doubling.")
-    allow_private_webhooks: bool = Field(
-        False,
-        description="Deliver to loopback and private addresses too (tests, a closed network); "
-        "off, a webhook must resolve to public addresses only.",
-    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.clock import Clock, system_clock
+from qgov_shared.http.destinations import system_resolver
 from qgov_traceability.api import (
     capture,
     certificates,
@@ -22,7 +23,6 @@ from qgov_traceability.dependencies import TraceabilityDependencies, Traceabilit
 from qgov_traceability.epcis.schema import EpcisSchema
 from qgov_traceability.handlers.delivery import deliver_due
 from qgov_traceability.policy import Policy, load_policy
-from qgov_traceability.webhooks import system_resolver
 
 EPCIS_MEDIA_TYPES = ("application/json", "application/ld+json")
 

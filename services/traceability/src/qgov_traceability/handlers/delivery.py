@@ -8,28 +8,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 
 import httpx
 from sqlalchemy import update
 
 from qgov_shared.app import Runtime
+from qgov_shared.http.destinations import Resolver, UnsafeDestination, check_destination
 from qgov_traceability.api.problems import VERSION_HEADERS
 from qgov_traceability.dependencies import TraceabilityDependencies
 from qgov_traceability.epcis.results import query_document
 from qgov_traceability.models import NamedQuery, Subscription
 from qgov_traceability.queries import delivery
-from qgov_traceability.webhooks import (
-    SIGNATURE_HEADER,
-    UnsafeWebhook,
-    check_resolved,
-    check_url,
-    signature,
-)
+from qgov_traceability.webhooks import SIGNATURE_HEADER, signature
 
 log = logging.getLogger(__name__)
-Resolver = Callable[[str, int], Awaitable[Iterable[str]]]
 _MAX_DOUBLINGS = 6
 
 
@@ -65,9 +58,8 @@ async def _deliver(
         ensure_ascii=False,
     ).encode()
     try:
-        host, port = check_url(subscription.dest, allow_private=settings.allow_private_webhooks)
-        await check_resolved(
-            host, port, allow_private=settings.allow_private_webhooks, resolve=resolve
+        await check_destination(
+            subscription.dest, allow_private=settings.allow_private_webhooks, resolve=resolve
         )
         answer = await client.post(
             subscription.dest,
@@ -80,7 +72,7 @@ async def _deliver(
         )
         outcome = f"{answer.status_code} from the webhook"
         delivered = answer.is_success
-    except (UnsafeWebhook, httpx.HTTPError) as error:
+    except (UnsafeDestination, httpx.HTTPError) as error:
         outcome, delivered = f"not delivered: {str(error)[:150] or type(error).__name__}", False
     await _record(
         runtime, subscription, found.cursor, len(found.events), delivered, outcome, now, settings

@@ -8,13 +8,13 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 
 from qgov_shared.errors import RuleViolation
+from qgov_shared.http.destinations import UnsafeDestination, check_url
 from qgov_shared.uow import UnitOfWork
 from qgov_traceability.epcis.query import QUERY_PARAMETERS, QueryParameterError, parse_query
 from qgov_traceability.handlers import Context
 from qgov_traceability.models import NamedQuery, Subscription
 from qgov_traceability.queries.records import named_query, subscription
 from qgov_traceability.schemas import NamedQueryCreate, SubscriptionCreate
-from qgov_traceability.webhooks import UnsafeWebhook, check_url
 
 
 class SubscriptionControls(ValueError):
@@ -60,7 +60,7 @@ async def subscribe(
         raise SubscriptionControls("only stream subscriptions are offered: set stream true")
     try:
         check_url(body.dest, allow_private=allow_private)
-    except UnsafeWebhook as error:
+    except UnsafeDestination as error:
         raise RuleViolation(str(error), "dest") from None
     row = Subscription(
         query_id=query.id,
