@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from qgov_gateway import accounts, handlers
 from qgov_gateway.dependencies import GatewayDependenciesDep
@@ -30,6 +30,8 @@ class TokenResponse(BaseModel):
 
 
 class Onboarding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     credit_code: CreditCodeStr
     name: str = Field(min_length=1, max_length=200)
     region_code: RegionCodeStr | None = None

@@ -41,6 +41,8 @@ ReceiverUrl = Annotated[
 
 
 class SubscriptionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     url: ReceiverUrl = Field(
         description="where batches are POSTed: http or https (https in production), without "
         "credentials"
@@ -102,6 +104,8 @@ class DeliveryView(BaseModel):
 
 
 class Replay(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     after: Cursor = Field(description="deliver again everything after this cursor")
 
 
