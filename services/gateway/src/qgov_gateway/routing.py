@@ -78,6 +78,7 @@ _FORWARDED_REQUEST_HEADERS = (
     "idempotency-key",
     "x-request-id",
     "x-tracking-token",
+    "x-laboratory-key",  # inspections' laboratories, who hold a key and no token
     *_EPCIS_REQUEST_HEADERS,
 )
 _RETURNED_HEADERS = (
