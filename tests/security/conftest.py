@@ -4,12 +4,20 @@ whole platform behind its gateway."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
 
 from qgov_complaints import SERVICE
 from qgov_complaints.main import ComplaintsSettings, create_app
+from qgov_credit import SERVICE as CREDIT
+from qgov_credit.main import CreditSettings
+from qgov_credit.main import create_app as create_credit
+from qgov_gateway import SERVICE as GATEWAY
+from qgov_gateway.main import GatewaySettings
+from qgov_gateway.main import create_app as create_gateway
 from qgov_shared.service import find_service
 from qgov_shared.testing.fuzz import Target, serving
 from qgov_shared.testing.http import HttpServer
@@ -40,3 +48,48 @@ async def platform(stack: TestStack) -> AsyncIterator[Target]:
     settings = {"gateway": {"run_webhook_dispatcher": False}}
     async with serving(stack, find_service("gateway"), KEYS, lambda n: settings.get(n, {})) as t:
         yield t
+
+
+@dataclass(frozen=True)
+class Downstream:
+    """Complaints and the services that consume its events (credit, the gateway), and the
+    gateway's URL."""
+
+    complaints: RunningService
+    credit: RunningService
+    gateway: RunningService
+    url: str
+
+
+@pytest.fixture(scope="session")
+async def downstream(stack: TestStack) -> AsyncIterator[Downstream]:
+    """Complaints, credit and the gateway on one topic namespace, every consumer running,
+    the gateway over real HTTP in front of the other two; all trusting `KEYS`."""
+    async with contextlib.AsyncExitStack() as running:
+        complaints = await running.enter_async_context(
+            run_service(stack, SERVICE, create_app, ComplaintsSettings)
+        )
+        prefix = complaints.settings.kafka_topic_prefix
+        credit = await running.enter_async_context(
+            run_service(stack, CREDIT, create_credit, CreditSettings, kafka_topic_prefix=prefix)
+        )
+        upstreams = {
+            "complaints": (await running.enter_async_context(HttpServer(complaints.app))).url,
+            "credit": (await running.enter_async_context(HttpServer(credit.app))).url,
+        }
+        gateway = await running.enter_async_context(
+            run_service(
+                stack,
+                GATEWAY,
+                create_gateway,
+                GatewaySettings,
+                kafka_topic_prefix=prefix,
+                upstream_urls=upstreams,
+                run_webhook_dispatcher=False,
+            )
+        )
+        server = await running.enter_async_context(HttpServer(gateway.app))
+        for service in (complaints, credit, gateway):
+            service.app.state.token_verifier = KEYS.verifier()
+            await service.consumers_assigned()
+        yield Downstream(complaints, credit, gateway, server.url)

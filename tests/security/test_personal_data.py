@@ -1,7 +1,9 @@
 """No personal data leaves the complaints service by a side door: the name, phone, address and
 identity number of a complainant, a reporter and an Open311 filer appear in no event the
 service published, no log line written meanwhile and no attribute of a span it traced, its
-refusals of bad filings included."""
+refusals of bad filings included; nor, once a complaint has gone through its whole procedure
+and its events have reached the services that consume them (credit, the gateway), in any text
+or JSON column of their databases, or in the gateway's profile and overview answers."""
 
 from __future__ import annotations
 
@@ -16,10 +18,23 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from qgov_shared.testing.contracts import published_events
+from qgov_shared.testing.stack import wait_for
 
-from .filings import ADDRESS, NAME, PERSONAL, PHONE, REGULATOR, complaint, file, submission_id
+from .filings import (
+    ADDRESS,
+    NAME,
+    PERSONAL,
+    PHONE,
+    REGULATOR,
+    RESPONDENT,
+    complaint,
+    file,
+    submission_id,
+)
 
 
 @pytest.fixture
@@ -105,3 +120,75 @@ async def test_personal_data_is_in_no_event_log_line_or_span(complaints, caplog,
     assert _found_in(log_lines) == []
     assert len(attributes) >= 6  # a server span per request at least
     assert _found_in(attributes) == []
+
+
+# The steps of a complaint mediated to an agreement and closed: credit records it.
+PROCEDURE = [
+    ("decision", {"decision": "accept"}),
+    ("mediation/start", None),
+    ("mediation/outcome", {"outcome": "mediated", "agreement": "退款 1299 元"}),
+    ("close", None),
+]
+TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb")
+
+
+async def _stored_text(engine: AsyncEngine) -> list[str]:
+    """Every value of every text and JSON column of every table of the database, as text."""
+    async with engine.connect() as connection:
+        columns = await connection.execute(
+            text(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND data_type = ANY(:types)"
+            ),
+            {"types": list(TEXT_TYPES)},
+        )
+        values = []
+        for table, column in columns.all():
+            rows = await connection.execute(
+                text(f'SELECT "{column}"::text FROM "{table}" WHERE "{column}" IS NOT NULL')
+            )
+            values += [value for (value,) in rows.all()]
+    return values
+
+
+async def test_personal_data_reaches_no_downstream_store_or_view(downstream) -> None:
+    profile = f"/api/v1/enterprises/{RESPONDENT}/profile"
+    async with httpx.AsyncClient(base_url=downstream.url, timeout=30) as client:
+        found = await submission_id(client, (await file(client))["tracking_number"])
+        for step, body in PROCEDURE:
+            path = f"/api/v1/submissions/{found}/{step}"
+            done = await client.post(path, json=body, headers=REGULATOR)
+            assert done.status_code == 200, done.text
+
+        async def consumed() -> bool:
+            counted = await client.get(profile)
+            recorded = await client.get(
+                f"/api/v1/credit/enterprises/{RESPONDENT}", headers=REGULATOR
+            )
+            return (
+                counted.status_code == 200
+                and counted.json()["complaints"]["complaints_received"] >= 1
+                and recorded.status_code == 200
+                and "substantiated_complaint" in recorded.text
+            )
+
+        await wait_for(consumed, within=60, what="the complaint in credit and the profile")
+        views = [
+            (await client.get(profile)).text,
+            (await client.get(profile, headers=REGULATOR)).text,
+            (await client.get("/api/v1/governance/overview", headers=REGULATOR)).text,
+        ]
+    stored = {
+        name: await _stored_text(service.runtime.engine)
+        for name, service in (("credit", downstream.credit), ("gateway", downstream.gateway))
+    }
+    # The dump finds what is there: complaints itself keeps the complainant, as it must.
+    assert _found_in(await _stored_text(downstream.complaints.runtime.engine)) != []
+    assert any(RESPONDENT in value for value in stored["credit"])
+    assert any(RESPONDENT in value for value in stored["gateway"])
+    assert {name: _found_in(values) for name, values in stored.items()} == {
+        "credit": [],
+        "gateway": [],
+    }
+    assert all(RESPONDENT in view for view in views[:2])
+    assert _found_in(views) == []
