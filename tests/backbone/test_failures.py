@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from qgov_demo import SERVICE, handlers
 from qgov_demo.events import PingRecorded
 from qgov_demo.main import DemoSettings, create_app
-from qgov_shared.consumer import Subscription, is_infrastructure_failure
-from qgov_shared.db import create_session_factory
+from qgov_shared.consumer import Subscription
+from qgov_shared.db import create_session_factory, is_infrastructure_failure
 from qgov_shared.devstack.embedded import EmbeddedBroker, free_port
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 

@@ -25,7 +25,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import asyncpg
 from aiokafka import (
     AIOKafkaConsumer,
     AIOKafkaProducer,
@@ -34,8 +33,8 @@ from aiokafka import (
     TopicPartition,
 )
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
 
+from qgov_shared.db import is_infrastructure_failure
 from qgov_shared.envelope import CloudEvent
 from qgov_shared.kafka import dead_letter_topic
 from qgov_shared.telemetry import consumer_span
@@ -244,30 +243,6 @@ class EventConsumer:
         highwater = self._consumer.highwater(partition)
         if highwater is not None:
             self.stats.lag[partition] = max(highwater - next_offset, 0)
-
-
-_INFRASTRUCTURE_FAILURES = (
-    OSError,  # includes ConnectionError and the socket errors of an unreachable server
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.TooManyConnectionsError,
-    asyncpg.exceptions.AdminShutdownError,
-    asyncpg.exceptions.CrashShutdownError,
-)
-
-
-def is_infrastructure_failure(error: BaseException | None) -> bool:
-    """The database, or the way to it, failed — not the event: a later retry will do."""
-    for _ in range(10):  # follow wrapped causes, never a cycle
-        if error is None:
-            return False
-        if isinstance(error, DBAPIError) and error.connection_invalidated:
-            return True
-        if isinstance(error, _INFRASTRUCTURE_FAILURES):
-            return True
-        error = getattr(error, "orig", None) or error.__cause__
-    return False
 
 
 def _header(record: ConsumerRecord, name: str) -> str | None:

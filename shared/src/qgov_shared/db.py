@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,6 +15,30 @@ from sqlalchemy.ext.asyncio import (
 from qgov_shared.settings import ServiceSettings
 
 SessionFactory = async_sessionmaker[AsyncSession]
+
+_INFRASTRUCTURE_FAILURES = (
+    OSError,  # includes ConnectionError and the socket errors of an unreachable server
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+)
+
+
+def is_infrastructure_failure(error: BaseException | None) -> bool:
+    """The database, or the way to it, failed — not the event or the request: a later retry
+    will do."""
+    for _ in range(10):  # follow wrapped causes, never a cycle
+        if error is None:
+            return False
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, _INFRASTRUCTURE_FAILURES):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__
+    return False
 
 
 def create_engine(settings: ServiceSettings) -> AsyncEngine:

@@ -1,12 +1,19 @@
-"""Domain refusals become the same problem documents in every service."""
+"""Domain refusals, and a database out of reach, become the same problem documents in every
+service."""
 
 from __future__ import annotations
 
+import asyncpg
 import httpx
 from fastapi import FastAPI
 
+from qgov_shared.devstack.embedded import free_port
 from qgov_shared.errors import NotFound, RuleViolation
-from qgov_shared.http.problems import PROBLEM_JSON, install_problem_handlers
+from qgov_shared.http.problems import (
+    DATABASE_RETRY_AFTER_S,
+    PROBLEM_JSON,
+    install_problem_handlers,
+)
 
 
 class ThingNotFound(NotFound):
@@ -49,3 +56,22 @@ async def test_rule_violations_and_missing_things_are_problems() -> None:
     assert "errors" not in step.json()
     assert missing.status_code == 404
     assert missing.json()["detail"] == "No such thing."
+
+
+async def test_an_unreachable_database_is_a_503_the_client_may_retry() -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+    nothing_listens = free_port()
+
+    @app.get("/records")
+    async def records() -> None:
+        await asyncpg.connect(f"postgresql://qgov@127.0.0.1:{nothing_listens}/qgov", timeout=2)
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        answer = await client.get("/records")
+
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == PROBLEM_JSON
+    assert answer.headers["retry-after"] == str(DATABASE_RETRY_AFTER_S)
+    assert "database" in answer.json()["detail"]

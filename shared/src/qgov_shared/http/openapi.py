@@ -7,9 +7,9 @@ depends on and takes, so a new route is documented by the same rules:
 
 - 422: it takes parameters or a body, which may be invalid; 400: its body may not parse;
 - 413 and 415: the method carries a body, which may be too large or of a type not accepted;
-- 401 and 503: it reads the caller's token, which may be refused or, with the signing keys
-  out of reach, not verifiable yet; 403: it admits only some roles, which `x-qgov-roles`
-  lists;
+- 503: any operation, when its database (or, for a token, the signing keys) is out of reach;
+- 401: it reads the caller's token, which may be refused; 403: it admits only some roles,
+  which `x-qgov-roles` lists;
 - 429: it spends the caller's public rate limit;
 - 400 and 409: it takes an Idempotency-Key, which may be malformed or reused for another body;
 - 404: a path parameter names something that may not exist (or that the caller may not see);
@@ -121,7 +121,7 @@ def problem_statuses(route: RouteContext, method: str, operation: Doc) -> set[in
     """The problem statuses one operation of `route` can answer with (see the module's doc)."""
     calls = set(_calls(route.dependant))
     parameters = operation.get("parameters", [])
-    statuses: set[int] = set()
+    statuses: set[int] = {503}
     if parameters or "requestBody" in operation:
         statuses.add(422)
     if "requestBody" in operation:
@@ -129,7 +129,7 @@ def problem_statuses(route: RouteContext, method: str, operation: Doc) -> set[in
     if method in _BODY_METHODS:
         statuses |= {413, 415}
     if operation.get("security"):
-        statuses |= {401, 503}
+        statuses.add(401)
     if admitted_roles(route):
         statuses.add(403)
     if rate_limited in calls:

@@ -16,11 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qgov_shared.db import is_infrastructure_failure
 from qgov_shared.errors import NotFound, RuleViolation
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# How long a client should wait before it tries again when the database is out of reach: a
+# restart or a failover takes seconds.
+DATABASE_RETRY_AFTER_S = 2
 
 
 class ProblemException(Exception):
@@ -153,5 +157,15 @@ async def _on_http_exception(request: Request, exc: StarletteHTTPException) -> J
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if is_infrastructure_failure(exc):
+        # Nothing was committed (or, if the commit's answer was lost, the Idempotency-Key
+        # replays it): the client may safely try again.
+        log.warning("database unreachable on %s %s: %r", request.method, request.url.path, exc)
+        return problem_response(
+            503,
+            "The service cannot reach its database just now; try again shortly.",
+            instance=request.url.path,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        )
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(500, "An unexpected error occurred.", instance=request.url.path)
