@@ -3,13 +3,16 @@ part of the unit of work: they commit with the session's writes and vanish with 
 
 from __future__ import annotations
 
+import asyncpg
 import pytest
 from sqlalchemy import BigInteger, Column, MetaData, Table, Text, func, select
+from sqlalchemy.engine import make_url
 
 from qgov_demo.models import Ping
 from qgov_shared.backbone import outbox_events
+from qgov_shared.db import is_infrastructure_failure
 from qgov_shared.sql import FastInsert
-from qgov_shared.testing.stack import RunningService
+from qgov_shared.testing.stack import RunningService, wait_for
 from tests.backbone.conftest import ENTERPRISES
 
 _PING = FastInsert(Ping.__table__, returning="id")
@@ -105,3 +108,42 @@ async def test_scalar_defaults_apply_and_unknown_columns_are_refused(
         assert await connection.fetchval("SELECT kind FROM notes WHERE id = $1", note_id) == "note"
         with pytest.raises(KeyError, match="no column colour"):
             await insert_note.one(connection, {"body": "y", "colour": "red"})
+
+
+async def _backend(uow) -> int:
+    return await (await uow.connection()).fetchval("SELECT pg_backend_pid()")
+
+
+async def test_a_pooled_connection_the_server_closed_is_discarded_not_handed_out_again(
+    demo_without_consumers: RunningService,
+) -> None:
+    """After a database restart every pooled connection is dead. SQLAlchemy notices only on its
+    own statements, so the hot path's asyncpg statements would meet the same dead connection
+    again and again: the first meets a failure callers retry, the rest a live connection."""
+    units = demo_without_consumers.runtime.unit_of_work
+    async with units() as uow:
+        victim = await _backend(uow)
+    # The victim now waits in the pool; the server ends it, as a restart would.
+    url = make_url(demo_without_consumers.settings.service_database_url)
+    admin = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
+    try:
+        await admin.execute("SELECT pg_terminate_backend($1)", victim)
+
+        async def victim_gone() -> bool:
+            alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = $1"
+            return await admin.fetchval(alive, victim) == 0
+
+        await wait_for(victim_gone, what="the server to end the pooled connection")
+    finally:
+        await admin.close()
+
+    failures, backends = [], []
+    for _ in range(5):
+        try:
+            async with units() as uow:
+                backends.append(await _backend(uow))
+        except Exception as error:
+            failures.append(error)
+    assert len(failures) == 1
+    assert is_infrastructure_failure(failures[0])
+    assert victim not in backends

@@ -24,6 +24,12 @@ async def driver_connection(connection: AsyncConnection) -> asyncpg.Connection:
     """The asyncpg connection under `connection`, inside its transaction: statements sent on
     it commit or roll back with that transaction."""
     adapted = (await connection.get_raw_connection()).dbapi_connection
+    if adapted.driver_connection.is_closed():
+        # The server closed it while it sat in the pool (a restart, a failover). SQLAlchemy
+        # learns that only from its own statements, so it would hand the same dead connection
+        # out again and again: it is discarded here, and the caller told to try again.
+        await connection.invalidate()
+        raise asyncpg.exceptions.ConnectionDoesNotExistError("the database closed the connection")
     # SQLAlchemy's asyncpg adapter opens the transaction lazily, at its first statement; a
     # statement sent around it first would run (and commit) on its own.
     if not adapted._started:
