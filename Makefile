@@ -8,7 +8,7 @@ TOOLS := .qgov/tools
 UV := $(TOOLS)/bin/uv
 SYNC_STAMP := .venv/.synced
 
-.PHONY: run test lint fmt bench contracts clean distclean status down
+.PHONY: run test soak lint fmt bench contracts clean distclean status down
 
 run: $(SYNC_STAMP)
 	$(UV) run --no-sync qgov up
@@ -28,6 +28,10 @@ test: $(SYNC_STAMP)
 			--no-install-recommends chromium fonts-wqy-microhei; fi
 	$(UV) run --no-sync pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; status=0; fi; exit $$status
+
+# The fault suite's long version: a minute of each fault under load, then the table of results.
+soak: $(SYNC_STAMP)
+	QGOV_SOAK=1 $(UV) run --no-sync pytest tests/reliability $(PYTEST_ARGS)
 
 lint: $(SYNC_STAMP)
 	$(UV) run --no-sync ruff check .

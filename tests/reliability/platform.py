@@ -37,7 +37,7 @@ from qgov_shared.testing.proxy import TcpProxy
 # The gateway last: it routes to the others. Credit and the gateway consume the others' events.
 SERVICES = ("complaints", "credit", "standards", "gateway")
 REGION = "440200"  # 韶关: the regulator's; every enterprise of the load is registered within it
-_STOP_WITHIN_S = 10.0
+_STOP_WITHIN_S = 5.0
 
 
 @dataclass
