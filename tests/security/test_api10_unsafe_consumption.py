@@ -3,16 +3,20 @@ and an upstream that misbehaves (hangs, answers bytes that are not HTTP, drops t
 mid-body) is the gateway's documented 503 problem naming the service, never a 500; an answer
 it passes on (any answer, as its README says, a 500 too) carries only the headers the gateway
 returns, and the gateway's security headers, never the upstream's own. The upstreams here are
-fakes on real sockets: the outside world of this test."""
+fakes on real sockets: the outside world of this test. And an event of another service with a
+valid envelope but a hostile payload is parked by each consumer, which goes on."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,11 +24,15 @@ from starlette.routing import Route
 from qgov_gateway import SERVICE as GATEWAY
 from qgov_gateway.main import GatewaySettings
 from qgov_gateway.main import create_app as create_gateway
+from qgov_gateway.projections.complaints import COMPLAINT_CLOSED
+from qgov_shared.envelope import new_event
+from qgov_shared.kafka import dead_letter_topic
 from qgov_shared.testing.codes import credit_code
 from qgov_shared.testing.http import HttpServer
-from qgov_shared.testing.stack import TestStack, run_service
+from qgov_shared.testing.stack import TestStack, run_service, wait_for
 
 from .conftest import KEYS
+from .filings import complaint
 
 CODE = credit_code(81)
 LEAKY = {"set-cookie": "session=upstream", "server": "upstream/0.1", "x-debug": "stack trace"}
@@ -111,3 +119,74 @@ async def test_an_answer_passed_on_carries_none_of_the_upstreams_own_headers(
     # A browser shown it runs nothing in it: the gateway's own policy, not the upstream's.
     assert answer.headers["content-security-policy"].startswith("default-src 'none'")
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def _dead_lettered(service) -> int:
+    return sum(consumer.stats.dead_lettered for consumer in service.runtime.consumers)
+
+
+def _processed(service) -> int:
+    return sum(consumer.stats.processed for consumer in service.runtime.consumers)
+
+
+# A complaint's closing, of the outcome credit records, every other field of the wrong type or
+# huge.
+HOSTILE = {
+    "submission_id": "not a number",
+    "credit_code": 91440200,
+    "region_code": {"nested": ["deep"]},
+    "outcome": "mediated",
+    "closed_on": "9" * 200_000,
+    "respondent_name": "名" * 100_000,
+}
+
+
+async def test_a_hostile_event_is_parked_by_each_consumer_which_goes_on(downstream) -> None:
+    """A valid envelope around a hostile payload: credit and the gateway each park it in the
+    topic's dead letters, and go on to apply the next complaint's events."""
+    complaints, consumers = downstream.complaints, (downstream.credit, downstream.gateway)
+    before = {service.settings.service_name: _dead_lettered(service) for service in consumers}
+    event = new_event(COMPLAINT_CLOSED, source="/qgov/complaints", subject=CODE, data=HOSTILE)
+    producer = AIOKafkaProducer(bootstrap_servers=complaints.settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        topic = complaints.runtime.topic(event.topic)
+        await producer.send_and_wait(topic, event.to_json().encode(), key=CODE.encode())
+    finally:
+        await producer.stop()
+
+    async def parked() -> bool:
+        return all(_dead_lettered(s) > before[s.settings.service_name] for s in consumers)
+
+    await wait_for(parked, within=60, what="the hostile event parked by credit and the gateway")
+    processed = {service.settings.service_name: _processed(service) for service in consumers}
+    later = complaint(respondent={"name": "韶关某电器商行", "credit_code": CODE})
+    async with httpx.AsyncClient(base_url=downstream.url, timeout=30) as client:
+        assert (await client.post("/api/v1/complaints", json=later)).status_code == 201
+
+        async def went_on() -> bool:
+            profile = await client.get(f"/api/v1/enterprises/{CODE}/profile")
+            return profile.status_code == 200 and all(
+                _processed(s) > processed[s.settings.service_name] for s in consumers
+            )
+
+        await wait_for(went_on, within=60, what="the next complaint applied by both")
+    dead_letters = dead_letter_topic(topic)
+    parked_record = await _first(complaints, dead_letters)
+    assert json.loads(parked_record.value)["data"] == HOSTILE
+
+
+async def _first(service, topic: str):
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=service.settings.kafka_bootstrap_servers,
+        group_id=f"reader-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=20_000, max_records=1)
+    finally:
+        await consumer.stop()
+    [record] = [record for batch in batches.values() for record in batch]
+    return record
