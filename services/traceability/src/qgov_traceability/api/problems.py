@@ -32,10 +32,14 @@ def bad_parameter(error: QueryParameterError) -> ProblemException:
 
 
 def single_values(request: Request) -> dict[str, str]:
-    """The query's parameters, each given once (the binding joins several values with |)."""
+    """The query's parameters, each given once (the binding joins several values with |),
+    none holding a NUL, which no text column can hold (the shared check of query parameters
+    sees only those a route declares, and these are read by name from the query)."""
     params = request.query_params
     if repeated := sorted({k for k in params if len(params.getlist(k)) > 1}):
         raise bad_parameter(QueryParameterError(repeated[0], "give each parameter once"))
+    if with_nul := sorted(k for k, value in params.items() if "\x00" in value):
+        raise bad_parameter(QueryParameterError(with_nul[0], "must not contain NUL characters"))
     return dict(params)
 
 
