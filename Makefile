@@ -19,6 +19,8 @@ status: $(SYNC_STAMP)
 down: $(SYNC_STAMP)
 	$(UV) run --no-sync qgov down
 
+# One pytest worker per core of CI's machine, each with its own PostgreSQL and broker.
+TEST_WORKERS ?= 2
 # pytest exits 5 when it collected no test; that is not a failure of the code under test.
 # The web's browser tests drive Debian's Chromium (and need a Chinese font to draw the pages):
 # installed first where they are missing and apt can install them (as root, as on CI).
@@ -26,7 +28,7 @@ test: $(SYNC_STAMP)
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends chromium fonts-wqy-microhei; fi
-	$(UV) run --no-sync pytest $(PYTEST_ARGS); status=$$?; \
+	$(UV) run --no-sync pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; status=0; fi; exit $$status
 
 # The fault suite's long version: a minute of each fault under load, then the table of results.

@@ -21,7 +21,9 @@ class Row:
     recovery_s: float
 
 
-ROWS: list[Row] = []
+ROW = "fault_row"
+"""A test's row of the table, in its report's user properties (they reach the main process from
+pytest-xdist's workers too)."""
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +33,19 @@ async def platform(tmp_path_factory) -> AsyncIterator[Platform]:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    if not ROWS:
+    reports = [
+        report
+        for kind in ("passed", "failed")
+        for report in terminalreporter.stats.get(kind, [])
+        if report.when == "call"
+    ]
+    rows = [Row(*value) for r in reports for key, value in r.user_properties if key == ROW]
+    if not rows:
         return
     header = ("fault", "requests", "lost", "doubled", "5xx", "503 (retried)", "recovered in")
     lines = [
         (r.fault, r.requests, r.lost, r.doubled, r.server_errors, r.not_now, f"{r.recovery_s:.1f}s")
-        for r in ROWS
+        for r in rows
     ]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
     terminalreporter.section("faults: nothing lost, nothing doubled")

@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from .conftest import ROWS, Row
+from .conftest import ROW, Row
 from .faults import FAULTS, PLAN
 from .ledger import balanced, dead_letters
 from .load import REQUEST_TIMEOUT_S, Client, Enterprise, Tally, complaint, onboard, steady_load
@@ -26,7 +26,9 @@ LIMIT_S = 3 * PLAN.patience_s + PLAN.warm_up_s + PLAN.fault_s + PLAN.cool_down_s
 
 @pytest.mark.timeout(LIMIT_S)
 @pytest.mark.parametrize("name", list(FAULTS))
-async def test_a_fault_loses_nothing_and_doubles_nothing(platform: Platform, name: str) -> None:
+async def test_a_fault_loses_nothing_and_doubles_nothing(
+    platform: Platform, name: str, request: pytest.FixtureRequest
+) -> None:
     tally = Tally()
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=REQUEST_TIMEOUT_S) as http:
         client = Client(http, tally, PLAN.patience_s)
@@ -45,17 +47,16 @@ async def test_a_fault_loses_nothing_and_doubles_nothing(platform: Platform, nam
             await load
     ledger, _ = await balanced(platform, tally, within=PLAN.patience_s)
     parked = await dead_letters(platform)
-    ROWS.append(
-        Row(
-            name,
-            tally.requests,
-            len(ledger.lost),
-            len(ledger.doubled),
-            tally.server_errors,
-            tally.statuses[503],
-            recovery_s,
-        )
+    row = Row(
+        name,
+        tally.requests,
+        len(ledger.lost),
+        len(ledger.doubled),
+        tally.server_errors,
+        tally.statuses[503],
+        recovery_s,
     )
+    request.node.user_properties.append((ROW, tuple(vars(row).values())))
 
     assert tally.failures == [], f"{what}: operations given up"
     assert (ledger.lost, ledger.doubled) == ([], []), what
