@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import importlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -40,8 +41,9 @@ CHECKS = (
 )
 # Boundary and invalid values of every parameter and field (coverage), then random inputs
 # (fuzzing). Left out to keep the run bounded: examples, which QGov's documents do not declare
-# (the phase would only generate cases the fuzzing phase sends anyway), and stateful, since
-# FastAPI's documents declare no links for it to follow.
+# (the phase would only generate cases the fuzzing phase sends anyway), and stateful, which
+# follows the links schemathesis infers between operations (FastAPI's documents declare none):
+# `tests/fuzz/test_stateful.py` runs it on the gateway's merged document.
 PHASES = ("coverage", "fuzzing")
 _ALL_PHASES = ("examples", *PHASES, "stateful")
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
@@ -128,9 +130,13 @@ def fuzz(
     max_examples: int,
     seed: int,
     phases: tuple[str, ...] = PHASES,
+    mode: str = "all",
+    on_event: Callable[[events.EngineEvent], None] = lambda event: None,
 ) -> list[Finding]:
     """Run schemathesis over every operation of `document` against `base_url` as `caller`;
-    blocking, so call it in a thread while the service serves."""
+    blocking, so call it in a thread while the service serves. `mode` is schemathesis's
+    generation mode ("positive": valid inputs only). `on_event` sees each of the engine's
+    events (what a phase did: the stateful phase's inferred links, its scenarios)."""
     config = Config.from_dict(
         {
             "seed": seed,
@@ -140,14 +146,16 @@ def fuzz(
             "request-timeout": 30,
             # A cache carries what one run learnt into the next: each run starts afresh.
             "cache": {"enabled": False},
-            "generation": {"max-examples": max_examples, "deterministic": True},
+            "generation": {"max-examples": max_examples, "deterministic": True, "mode": mode},
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
             "phases": {name: {"enabled": name in phases} for name in _ALL_PHASES},
         }
     )
-    schema = openapi.from_dict(operations_for(document, caller), config=config)
+    # The stateful phase writes the links it infers into the document: each run its own copy.
+    schema = openapi.from_dict(copy.deepcopy(operations_for(document, caller)), config=config)
     findings: dict[tuple[str, str, str], Finding] = {}
     for event in engine.from_schema(schema).execute():
+        on_event(event)
         for finding in _findings(event, caller.name):
             findings.setdefault((finding.operation, finding.check, finding.detail), finding)
     return list(findings.values())
