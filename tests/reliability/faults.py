@@ -44,8 +44,8 @@ async def postgres_restarted(platform: Platform, plan: Plan) -> str:
 
 
 async def consumer_killed(platform: Platform, plan: Plan) -> str:
-    """Credit consumes the complaints' and standards' events the load causes: it dies with a
-    batch in hand, without committing its offsets."""
+    """Credit consumes the complaints' and standards' events the load causes, and is killed
+    while they flow to it: whatever it held uncommitted must be applied once after its restart."""
     platform.processes["credit"].kill()
     await asyncio.sleep(plan.fault_s)
     await platform.restart("credit")

@@ -59,6 +59,13 @@ async def audit(platform: Platform, tally: Tally, http: httpx.AsyncClient) -> Le
     ledger.compare(
         "declaration", Counter(tally.declarations.keys()), Counter(r["id"] for r in declared)
     )
+    async with platform.database("traceability") as db:
+        captured = await db.fetch(
+            "SELECT event_id FROM epcis_events WHERE event_id = ANY($1)", list(tally.captures)
+        )
+    ledger.compare(
+        "EPCIS event", Counter(tally.captures.keys()), Counter(r["event_id"] for r in captured)
+    )
     await _audit_credit(platform, tally, ledger, codes)
     await _audit_gateway(platform, tally, ledger, codes, http)
     return ledger

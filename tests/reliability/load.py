@@ -55,6 +55,7 @@ class Tally:
     closed: set[str] = field(default_factory=set)  # tracking numbers taken to the end
     records: dict[str, str] = field(default_factory=dict)  # note -> enterprise
     declarations: dict[int, str] = field(default_factory=dict)  # declaration id -> enterprise
+    captures: dict[str, str] = field(default_factory=dict)  # EPCIS eventID -> enterprise
 
     @property
     def requests(self) -> int:
@@ -100,11 +101,13 @@ class Client:
 class Enterprise:
     code: str
     headers: dict[str, str]  # its own access token
+    company_prefix: str  # its GS1 company prefix: the EPCs it may capture events of
 
 
 async def onboard(client: Client, platform: Platform, serial: int) -> Enterprise:
     """An enterprise as the platform meets one: onboarded at the gateway (its client and
-    token), its credit file opened by its regulator (of 440200, which covers 440203)."""
+    token), its credit file opened by its regulator (of 440200, which covers 440203), its GS1
+    company prefix registered for traceability."""
     code = credit_code(serial, "440203")
     name = f"韶关市浈江区可靠性{serial}有限公司"
     body = {"credit_code": code, "name": name, "region_code": "440203"}
@@ -124,7 +127,16 @@ async def onboard(client: Client, platform: Platform, serial: int) -> Enterprise
         headers=platform.regulator,
         json={"name": name},
     )
-    return Enterprise(code, {"Authorization": f"Bearer {token['access_token']}"})
+    company_prefix = f"69{serial:05d}"
+    prefix = {"credit_code": code, "company_prefix": company_prefix, "enterprise_name": name}
+    await client.send(
+        "POST",
+        "/api/v1/traceability/company-prefixes",
+        expect=201,
+        headers=platform.admin,
+        json=prefix,
+    )
+    return Enterprise(code, {"Authorization": f"Bearer {token['access_token']}"}, company_prefix)
 
 
 Story = Callable[[Client, Platform, Enterprise, str], Awaitable[None]]
@@ -176,7 +188,34 @@ async def declaration_story(client: Client, platform: Platform, firm: Enterprise
     client.tally.declarations[declared["id"]] = firm.code
 
 
-STORIES: tuple[Story, ...] = (complaint_story, record_story, declaration_story)
+async def capture_story(client: Client, platform: Platform, firm: Enterprise, mark: str):
+    """The enterprise captures an EPCIS event: one of its items inspected."""
+    event_id = f"urn:uuid:{uuid.uuid4()}"
+    event = {
+        "type": "ObjectEvent",
+        "eventID": event_id,
+        "eventTime": YESTERDAY.isoformat() + "T10:00:00+08:00",
+        "eventTimeZoneOffset": "+08:00",
+        "action": "OBSERVE",
+        "bizStep": "inspecting",
+        "epcList": [f"urn:epc:id:sgtin:{firm.company_prefix}.000001.{mark}"],
+    }
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": event["eventTime"],
+        "epcisBody": {"eventList": [event]},
+    }
+    job = await client.send(
+        "POST", "/epcis/capture", expect=202, headers=firm.headers, json=document
+    )
+    if not job["success"]:
+        raise GaveUp(f"capture refused: {job}")
+    client.tally.captures[event_id] = firm.code
+
+
+STORIES: tuple[Story, ...] = (complaint_story, record_story, declaration_story, capture_story)
 
 
 def complaint(firm: Enterprise, mark: str) -> dict[str, Any]:

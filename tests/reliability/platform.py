@@ -35,7 +35,7 @@ from qgov_shared.testing.processes import CLOCK_ORIGIN, ServiceProcess
 from qgov_shared.testing.proxy import TcpProxy
 
 # The gateway last: it routes to the others. Credit and the gateway consume the others' events.
-SERVICES = ("complaints", "credit", "standards", "gateway")
+SERVICES = ("complaints", "credit", "standards", "traceability", "gateway")
 REGION = "440200"  # 韶关: the regulator's; every enterprise of the load is registered within it
 _STOP_WITHIN_S = 5.0
 
@@ -48,6 +48,7 @@ class Platform:
     processes: dict[str, ServiceProcess]
     topic_prefix: str
     regulator: dict[str, str]  # headers
+    admin: dict[str, str]
 
     @property
     def gateway(self) -> str:
@@ -99,7 +100,8 @@ async def running_platform(work_dir: Path) -> AsyncIterator[Platform]:
         await asyncio.gather(*(process.ready() for process in processes.values()))
         gateway = processes["gateway"]
         regulator = await _token(gateway, "regulator", regions=[REGION])
-        yield Platform(postgres, broker, proxy, processes, prefix, regulator)
+        admin = await _token(gateway, "admin")
+        yield Platform(postgres, broker, proxy, processes, prefix, regulator, admin)
 
 
 def _stop_all(processes: dict[str, ServiceProcess]) -> None:

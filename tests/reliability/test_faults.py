@@ -58,6 +58,13 @@ async def test_a_fault_loses_nothing_and_doubles_nothing(
     )
     request.node.user_properties.append((ROW, tuple(vars(row).values())))
 
+    done = {
+        "closed complaints": tally.closed,
+        "records": tally.records,
+        "declarations": tally.declarations,
+        "captures": tally.captures,
+    }
+    assert all(done.values()), f"the load did none of {[k for k, v in done.items() if not v]}"
     assert tally.failures == [], f"{what}: operations given up"
     assert (ledger.lost, ledger.doubled) == ([], []), what
     assert tally.server_errors == 0, f"{what}: {tally.statuses}"
