@@ -1,7 +1,8 @@
 """OWASP API2:2023, broken authentication: a regulator's route refuses every token that is not
 the gateway's, valid now, for this audience: forged, expired, not yet valid, unsigned
 (`alg: none`), HMAC-signed with the public key, for another audience or issuer, without a
-role. A suspended client gets no new token from the gateway."""
+role. A suspended client gets no new token from the gateway; that the gateway also refuses
+the tokens it already holds is shown with the gateway's own tests (`test_revocation.py`)."""
 
 from __future__ import annotations
 

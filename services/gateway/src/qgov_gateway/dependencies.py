@@ -1,6 +1,6 @@
 """What the gateway's composition root (`main.create_app`) builds once and injects into routes
-and handlers: settings, clock, signing keys, the clients of the services behind it, the
-profile reads' pool, and the feed's timing."""
+and handlers: settings, clock, signing keys, the suspended clients, the clients of the
+services behind it, the profile reads' pool, and the feed's timing."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ if TYPE_CHECKING:  # the route modules that define these import this module
     from qgov_gateway.feed import StreamTiming
     from qgov_gateway.platform_docs import ServiceDocs
     from qgov_gateway.read_pool import ReadPool
+    from qgov_gateway.revocation import SuspendedClients
     from qgov_gateway.routing import Upstreams
 
 
 class GatewaySettings(ServiceSettings):
     service_name: str = "gateway"
     token_ttl_s: int = 900
+    suspension_refresh_s: float = Field(
+        5.0, description="How soon a suspension made at another replica refuses its tokens here."
+    )
     upstream_urls: dict[str, str] = Field(
         default_factory=lambda: {
             "complaints": "http://127.0.0.1:8001",
@@ -64,6 +68,7 @@ class GatewaySettings(ServiceSettings):
 class GatewayDependencies(Dependencies):
     settings: GatewaySettings
     keyring: KeyRing
+    suspended_clients: SuspendedClients
     upstreams: Upstreams
     service_docs: ServiceDocs
     read_pool: ReadPool

@@ -113,25 +113,38 @@ class Suspension(BaseModel):
 @router.put(
     "/api/v1/enterprises/{credit_code}/suspension", response_model=Suspension, tags=["enterprises"]
 )
-async def suspend(credit_code: CreditCodeStr, principal: Regulator, uow: UnitOfWorkDep):
-    """Suspend an enterprise's credentials (in your regions): it gets no new tokens."""
-    return await _set_suspended(credit_code, True, principal, uow)
+async def suspend(
+    credit_code: CreditCodeStr,
+    principal: Regulator,
+    uow: UnitOfWorkDep,
+    deps: GatewayDependenciesDep,
+):
+    """Suspend an enterprise's credentials (in your regions): it gets no new tokens, and the
+    ones it holds are refused at the gateway."""
+    return await _set_suspended(credit_code, True, principal, uow, deps)
 
 
 @router.delete(
     "/api/v1/enterprises/{credit_code}/suspension", response_model=Suspension, tags=["enterprises"]
 )
-async def reinstate(credit_code: CreditCodeStr, principal: Regulator, uow: UnitOfWorkDep):
+async def reinstate(
+    credit_code: CreditCodeStr,
+    principal: Regulator,
+    uow: UnitOfWorkDep,
+    deps: GatewayDependenciesDep,
+):
     """Lift a suspension."""
-    return await _set_suspended(credit_code, False, principal, uow)
+    return await _set_suspended(credit_code, False, principal, uow, deps)
 
 
-async def _set_suspended(code: str, suspended: bool, principal, uow) -> Suspension:
+async def _set_suspended(code: str, suspended: bool, principal, uow, deps) -> Suspension:
     async def change(uow) -> Suspension:
         client = await accounts.set_suspended(uow.session, code, suspended, principal)
         return Suspension(credit_code=code, client_id=client.client_id, suspended=client.suspended)
 
-    return await execute(uow, None, change, lambda shown: shown)
+    shown = await execute(uow, None, change, lambda shown: shown)
+    deps.suspended_clients.forget()  # committed: this replica refuses the tokens at once
+    return shown
 
 
 def _oauth_error(status_code: int, error: str, detail: str) -> JSONResponse:

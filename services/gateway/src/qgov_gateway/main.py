@@ -23,9 +23,9 @@ from qgov_gateway import (
 )
 from qgov_gateway.dependencies import GatewayDependencies, GatewaySettings
 from qgov_gateway.read_pool import ReadPool
+from qgov_gateway.revocation import GatewayTokenVerifier, SuspendedClients
 from qgov_gateway.webhook_delivery import WebhookDispatcher
 from qgov_shared.app import Runtime, create_service_app
-from qgov_shared.auth import TokenVerifier
 from qgov_shared.clock import Clock, system_clock
 from qgov_shared.consumer import Subscription
 from qgov_shared.http.ratelimit import RateLimiter
@@ -42,6 +42,7 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
     async def start(app: FastAPI) -> None:
         runtime: Runtime = app.state.runtime
         deps.keyring.bind(runtime.session_factory)
+        deps.suspended_clients.bind(runtime.session_factory)
         async with runtime.session_factory() as session:
             now = clock()
             await accounts.ensure_signing_key(session, now)
@@ -90,15 +91,21 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
 
 def _compose(settings: GatewaySettings, clock: Clock) -> GatewayDependencies:
     keyring = accounts.KeyRing()
+    suspended = SuspendedClients(settings.suspension_refresh_s)
     return GatewayDependencies(
         settings=settings,
         clock=clock,
         # The gateway verifies the tokens it signs from its own keys, without an HTTP hop.
-        token_verifier=TokenVerifier(
-            keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience, clock=clock
+        token_verifier=GatewayTokenVerifier(
+            keyring,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            clock=clock,
+            suspended=suspended,
         ),
         rate_limiter=RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst),
         keyring=keyring,
+        suspended_clients=suspended,
         upstreams=routing.Upstreams(
             routing.upstream_clients(settings.upstream_urls, settings.upstream_timeout_s)
         ),
