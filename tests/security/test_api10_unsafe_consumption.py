@@ -1,6 +1,7 @@
 """OWASP API10:2023, unsafe consumption of APIs: the gateway consumes its upstreams' answers,
 and an upstream that misbehaves (hangs, answers bytes that are not HTTP, drops the connection
-mid-body) is the gateway's documented 503 problem naming the service, never a 500; an answer
+mid-body) is the gateway's documented 503 problem naming the service, never a 500, and one
+that answers more than the gateway passes on is a 502, never the gateway's memory; an answer
 it passes on (any answer, as its README says, a 500 too) carries only the headers the gateway
 returns, and the gateway's security headers, never the upstream's own. The upstreams here are
 fakes on real sockets: the outside world of this test. And an event of another service with a
@@ -18,7 +19,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from starlette.applications import Starlette
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from qgov_gateway import SERVICE as GATEWAY
@@ -35,16 +36,28 @@ from .conftest import KEYS
 from .filings import complaint
 
 CODE = credit_code(81)
+ANSWER_LIMIT = 64 * 1024
 LEAKY = {"set-cookie": "session=upstream", "server": "upstream/0.1", "x-debug": "stack trace"}
 
 
 async def _credit(request) -> Response:
-    """Credit gone wrong: it hangs, or answers an HTML page or an error page of its own."""
+    """Credit gone wrong: it hangs, answers an HTML page or an error page of its own, or more
+    than the gateway passes on (said up front, or streamed without a length)."""
     behaviour = request.query_params.get("behaviour")
     if behaviour == "hang":  # until the test is over
         await request.app.state.over.wait()
+    if behaviour == "huge":
+        return Response(b"x" * (ANSWER_LIMIT + 1), media_type="application/json")
+    if behaviour == "endless":
+        return StreamingResponse(_chunks(), media_type="application/json")
     status = 500 if behaviour == "error" else 200
     return Response("<html><script>alert(1)</script>", status, LEAKY, media_type="text/html")
+
+
+async def _chunks() -> AsyncIterator[bytes]:
+    while True:
+        yield b"x" * 4096
+        await asyncio.sleep(0)
 
 
 @contextlib.asynccontextmanager
@@ -80,6 +93,7 @@ async def gateway(stack: TestStack) -> AsyncIterator[str]:
             GatewaySettings,
             upstream_urls={"credit": fake_credit.url, "standards": garbage, "brands": short},
             upstream_timeout_s=0.5,
+            upstream_max_answer_bytes=ANSWER_LIMIT,
             run_webhook_dispatcher=False,
         ) as service,
         HttpServer(service.app) as server,
@@ -105,6 +119,15 @@ async def test_a_misbehaving_upstream_is_a_503_naming_the_service(gateway, outag
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["service"] == service
     assert int(answer.headers["retry-after"]) > 0
+
+
+@pytest.mark.parametrize("behaviour", ["huge", "endless"])
+async def test_an_answer_larger_than_the_gateway_passes_on_is_a_502(gateway, behaviour) -> None:
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        answer = await client.get(f"/api/v1/credit/public/{CODE}?behaviour={behaviour}")
+    assert answer.status_code == 502, answer.text[:300]
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["service"] == "credit"
 
 
 @pytest.mark.parametrize("behaviour", ["page", "error"])

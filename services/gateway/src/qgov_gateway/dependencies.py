@@ -41,6 +41,9 @@ class GatewaySettings(ServiceSettings):
         description="Where each service answers (JSON object: service -> base URL).",
     )
     upstream_timeout_s: float = 10.0
+    upstream_max_answer_bytes: int = Field(
+        32 * 1024 * 1024, description="The largest answer of a service the gateway passes on."
+    )
     epcis_max_body_bytes: int = Field(
         16 * 1024 * 1024,
         description="The largest body passed on under /epcis/ (an EPCIS capture document).",

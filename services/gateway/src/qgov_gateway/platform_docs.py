@@ -93,13 +93,14 @@ def _add_service(merged: Doc, service: str, doc: Doc, routes: dict[str, str]) ->
 def _document_routing(paths: Doc) -> None:
     """What the gateway itself may answer on a routed path: a refused token (it checks tokens
     before forwarding), its limit on anonymous writes, a path parameter with a control
-    character (no service is asked for such a path), and the service being unavailable."""
+    character (no service is asked for such a path), the service being unavailable, and the
+    service answering more than the gateway passes on."""
     for item in paths.values():
         for method, operation in item.items():
             if method in _METHODS:
                 writes = {429} if method in _WRITES else set()
                 in_path = {400} if _has_path_parameters(item, operation) else set()
-                add_problem_responses(operation, {401, 503} | writes | in_path)
+                add_problem_responses(operation, {401, 502, 503} | writes | in_path)
 
 
 def _has_path_parameters(item: Doc, operation: Doc) -> bool:

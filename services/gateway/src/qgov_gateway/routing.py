@@ -158,9 +158,11 @@ async def forward(
     caller = client_address(request, deps.settings.trusted_proxies)
     client = upstreams.clients[service]
     outgoing = await _outgoing(client, request, path, caller, principal)
+    limit = deps.settings.upstream_max_answer_bytes
     try:
         with upstreams.breaker(service).attempt():
-            answer = await _send(client, outgoing)
+            answer = await _send(client, outgoing, stream=True)
+            content = await _read_within(answer, limit, service)
     except httpx.LocalProtocolError:
         raise ProblemException(
             400,
@@ -170,7 +172,7 @@ async def forward(
     except (CircuitOpen, httpx.TransportError):
         raise _unavailable(service) from None
     headers = {name: answer.headers[name] for name in _RETURNED_HEADERS if name in answer.headers}
-    return Response(answer.content, status_code=answer.status_code, headers=headers)
+    return Response(content, status_code=answer.status_code, headers=headers)
 
 
 async def forward_page(request: Request, deps: GatewayDependenciesDep) -> Response:
@@ -281,6 +283,30 @@ async def _send(
             if attempt == attempts:
                 raise
     raise AssertionError("unreachable")
+
+
+async def _read_within(answer: httpx.Response, limit: int, service: str) -> bytes:
+    """The answer's body, held in memory to pass on: a service that answers more than `limit`
+    bytes (a fault, or a compromised service) is a 502, not the gateway's memory spent."""
+    try:
+        if int(answer.headers.get("content-length") or 0) > limit:
+            raise _answer_too_large(service, limit)
+        body = bytearray()
+        async for chunk in answer.aiter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise _answer_too_large(service, limit)
+        return bytes(body)
+    finally:
+        await answer.aclose()
+
+
+def _answer_too_large(service: str, limit: int) -> ProblemException:
+    return ProblemException(
+        502,
+        f"The {service} service answered more than the {limit} bytes passed on.",
+        service=service,
+    )
 
 
 def _unavailable(service: str) -> ProblemException:
