@@ -70,7 +70,9 @@ class Platform:
         try:
             yield connection
         finally:
-            await connection.close()
+            # Not close(): on a connection PostgreSQL cut mid-query it raises its own error
+            # (another operation in progress) over the one the caller would handle.
+            connection.terminate()
 
     async def restart(self, service: str) -> None:
         process = self.processes[service]

@@ -14,7 +14,8 @@ import time
 import httpx
 import pytest
 
-from .conftest import ROW, Row
+from qgov_shared.testing.plugin import table_row
+
 from .faults import FAULTS, PLAN
 from .ledger import balanced, dead_letters
 from .load import REQUEST_TIMEOUT_S, Client, Enterprise, Tally, complaint, onboard, steady_load
@@ -47,16 +48,19 @@ async def test_a_fault_loses_nothing_and_doubles_nothing(
             await load
     ledger, _ = await balanced(platform, tally, within=PLAN.patience_s)
     parked = await dead_letters(platform)
-    row = Row(
-        name,
-        tally.requests,
-        len(ledger.lost),
-        len(ledger.doubled),
-        tally.server_errors,
-        tally.statuses[503],
-        recovery_s,
+    table_row(
+        request,
+        "faults: nothing lost, nothing doubled",
+        {
+            "fault": name,
+            "requests": tally.requests,
+            "lost": len(ledger.lost),
+            "doubled": len(ledger.doubled),
+            "5xx": tally.server_errors,
+            "503 (retried)": tally.statuses[503],
+            "recovered in": f"{recovery_s:.1f}s",
+        },
     )
-    request.node.user_properties.append((ROW, tuple(vars(row).values())))
 
     done = {
         "closed complaints": tally.closed,
