@@ -24,17 +24,27 @@ async def driver_connection(connection: AsyncConnection) -> asyncpg.Connection:
     """The asyncpg connection under `connection`, inside its transaction: statements sent on
     it commit or roll back with that transaction."""
     adapted = (await connection.get_raw_connection()).dbapi_connection
+    # A pooled connection the server closed (a restart, a failover) is discarded here, and the
+    # caller told to try again: SQLAlchemy learns of it only from its own statements, so it
+    # would hand the same dead connection out again and again.
     if adapted.driver_connection.is_closed():
-        # The server closed it while it sat in the pool (a restart, a failover). SQLAlchemy
-        # learns that only from its own statements, so it would hand the same dead connection
-        # out again and again: it is discarded here, and the caller told to try again.
-        await connection.invalidate()
-        raise asyncpg.exceptions.ConnectionDoesNotExistError("the database closed the connection")
+        raise await _discarded(connection)
     # SQLAlchemy's asyncpg adapter opens the transaction lazily, at its first statement; a
     # statement sent around it first would run (and commit) on its own.
     if not adapted._started:
-        await adapted._start_transaction()
+        try:
+            await adapted._start_transaction()
+        except Exception as error:  # BEGIN fails only on a broken connection (cut mid-state)
+            raise await _discarded(connection) from error
     return adapted.driver_connection
+
+
+async def _discarded(connection: AsyncConnection) -> Exception:
+    """Invalidate `connection` (the pool closes it); the error that tells callers to retry."""
+    await connection.invalidate()
+    return asyncpg.exceptions.ConnectionDoesNotExistError(
+        "the connection to the database is broken"
+    )
 
 
 class FastInsert:
