@@ -154,7 +154,10 @@ class Platform:
 
     def _save(self) -> None:
         state = {"pid": os.getpid(), "parts": [asdict(part) for part in self.parts]}
-        self.state_file.write_text(json.dumps(state, indent=2))
+        # Written aside and renamed: `qgov status` in another terminal never reads half a file.
+        written = self.state_file.with_suffix(".json.tmp")
+        written.write_text(json.dumps(state, indent=2))
+        written.replace(self.state_file)
 
 
 def load_parts(root: Path) -> tuple[int | None, list[Part]]:
