@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import BigInteger, Column, MetaData, Table, Text, func, select
 from sqlalchemy.engine import make_url
 
+from qgov_demo import SERVICE
+from qgov_demo.main import DemoSettings, create_app
 from qgov_demo.models import Ping
 from qgov_shared.backbone import outbox_events
 from qgov_shared.db import is_infrastructure_failure
 from qgov_shared.sql import FastInsert
-from qgov_shared.testing.stack import RunningService, wait_for
+from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 from tests.backbone.conftest import ENTERPRISES
 
 _PING = FastInsert(Ping.__table__, returning="id")
@@ -115,16 +117,23 @@ async def _backend(uow) -> int:
 
 
 async def test_a_pooled_connection_the_server_closed_is_discarded_not_handed_out_again(
-    demo_without_consumers: RunningService,
+    stack: TestStack,
 ) -> None:
     """After a database restart every pooled connection is dead. SQLAlchemy notices only on its
     own statements, so the hot path's asyncpg statements would meet the same dead connection
     again and again: the first meets a failure callers retry, the rest a live connection."""
-    units = demo_without_consumers.runtime.unit_of_work
+    # No relay and no consumers: nothing but this test takes connections from the pool.
+    quiet = {"run_outbox_relay": False, "run_consumers": False}
+    async with run_service(stack, SERVICE, create_app, DemoSettings, **quiet) as demo:
+        await _a_dead_pooled_connection_is_met_once(demo)
+
+
+async def _a_dead_pooled_connection_is_met_once(demo: RunningService) -> None:
+    units = demo.runtime.unit_of_work
     async with units() as uow:
         victim = await _backend(uow)
     # The victim now waits in the pool; the server ends it, as a restart would.
-    url = make_url(demo_without_consumers.settings.service_database_url)
+    url = make_url(demo.settings.service_database_url)
     admin = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
     try:
         await admin.execute("SELECT pg_terminate_backend($1)", victim)
