@@ -121,11 +121,13 @@ class EventConsumer:
             await self._consumer.start()
             while not stop.is_set():
                 batches = await self._consumer.getmany(timeout_ms=200, max_records=500)
+                if not batches:
+                    continue
+                # One chunk across partitions: each partition's records stay in their order.
+                await self.process([record for records in batches.values() for record in records])
                 for partition, records in batches.items():
-                    await self.process(records)
                     self._record_lag(partition, next_offset=records[-1].offset + 1)
-                if batches:
-                    await self._consumer.commit()
+                await self._consumer.commit()
         finally:
             self.assigned.clear()
             self.partitions = frozenset()
@@ -133,7 +135,7 @@ class EventConsumer:
             await self._producer.stop()
 
     async def process(self, records: list[ConsumerRecord]) -> None:
-        """Apply one partition's records, in order."""
+        """Apply records in their order (per partition, the only order Kafka keeps)."""
         decoded = [pair for record in records if (pair := await self._decode(record))]
         for start in range(0, len(decoded), self._batch_size):
             chunk = decoded[start : start + self._batch_size]
