@@ -58,6 +58,7 @@ from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import create_engine, create_session_factory
 from qgov_shared.envelope import CONTENT_TYPE, CloudEvent
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
+from qgov_shared.loops import run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.testing.stack import TestStack
@@ -93,9 +94,11 @@ LEGEND = """\
 (b) those N messages read by a consumer group with getmany, timed from its assignment
 (c) OutboxRelay.publish_batch() over N committed outbox rows, to the broker's acks
 (f) EventConsumer + demo apply_pings draining the relayed events, timed from its assignment
-(d) record_ping + commit from concurrent tasks while a relay runs; lag = commit → broker ack;
+(d) record_ping + commit from concurrent tasks while a relay runs (on its own loop, as in a
+    service); lag = commit → broker ack;
     raw asyncpg: the same two INSERTs per transaction; published_at/created_at are now() values
-(e) record_ping commits at a steady rate, relay + EventConsumer; raw: send() → getmany"""
+(e) record_ping commits at a steady rate, relay + EventConsumer on their own loop, as in a
+    service; raw: send() → getmany"""
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
     async with service_database(stack) as (settings, engine):
         topic = await made_topic(settings, "qgov.demo")
         units = unit_of_work_factory(settings, engine)
-        relay = relay_for(settings, engine, lambda: new_producer(settings))
+        relay = relay_for(settings, lambda: new_producer(settings))
         try:
             await write_outbox(units, [ping_event(WARM_UP_ID)])
             await relay.publish_batch()  # starts the relay's producer and loads topic metadata
@@ -275,9 +278,9 @@ async def _inserts_with_relay(
     """`insert` rows from `concurrency` tasks while a relay publishes them; the insert rate and
     the lag from commit (in this process's clock) to the broker's ack of the row."""
     acked: list[tuple[bytes, float]] = []
-    relay = relay_for(settings, engine, _ack_clock(settings, acked))
+    relay = relay_for(settings, _ack_clock(settings, acked))
     stop = asyncio.Event()
-    task = asyncio.create_task(relay.run(stop))
+    task = asyncio.create_task(run_in_own_loop("outbox-relay", relay.run, stop))
     try:
         warm_up: dict[int, float] = {}
         await insert(-1, warm_up)  # the relay starts its producer on this one
@@ -376,14 +379,26 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
         def units() -> UnitOfWork:
             return _EffectClock(sessions, topic_prefix=prefix, effects=effects)
 
+        # As in a service: relay and consumer together on a loop of their own, the consumer's
+        # units of work on an engine whose connections belong to that loop.
+        background_engine = create_engine(settings, pool_size=2)
+        background_sessions = create_session_factory(background_engine)
+        consumer = event_consumer(
+            settings,
+            topic,
+            _apply_pings_timed,
+            lambda: _EffectClock(background_sessions, topic_prefix=prefix, effects=effects),
+        )
+        relay = relay_for(settings, lambda: new_producer(settings))
+
+        async def background(stop: asyncio.Event) -> None:
+            try:
+                await asyncio.gather(relay.run(stop), consumer.run(stop))
+            finally:
+                await background_engine.dispose()
+
         stop = asyncio.Event()
-        consumer = event_consumer(settings, topic, _apply_pings_timed, units)
-        tasks = [
-            asyncio.create_task(
-                relay_for(settings, engine, lambda: new_producer(settings)).run(stop)
-            ),
-            asyncio.create_task(consumer.run(stop)),
-        ]
+        tasks = [asyncio.create_task(run_in_own_loop("background", background, stop))]
         committed: dict[int, float] = {}
 
         async def commit_ping(index: int) -> None:
@@ -538,11 +553,9 @@ def unit_of_work_factory(settings: ServiceSettings, engine: AsyncEngine):
     return lambda: UnitOfWork(sessions, topic_prefix=settings.kafka_topic_prefix)
 
 
-def relay_for(
-    settings: ServiceSettings, engine: AsyncEngine, producer: Callable[[], AIOKafkaProducer]
-) -> OutboxRelay:
+def relay_for(settings: ServiceSettings, producer: Callable[[], AIOKafkaProducer]) -> OutboxRelay:
     return OutboxRelay(
-        engine,
+        settings.service_database_url,
         producer,
         batch_size=settings.outbox_batch_size,
         poll_interval_s=settings.outbox_poll_interval_s,

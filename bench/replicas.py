@@ -66,7 +66,7 @@ async def drain(stack: TestStack, events: int, replicas: int) -> dict[str, Any]:
         consumers = [event_consumer(settings, topic, apply_pings, units) for _ in range(replicas)]
         stop = asyncio.Event()
         tasks = [asyncio.create_task(consumer.run(stop)) for consumer in consumers]
-        relay = relay_for(settings, engine, lambda: new_producer(settings))
+        relay = relay_for(settings, lambda: new_producer(settings))
         try:
             await wait_until(lambda: _split(consumers), *tasks, what="the partitions split")
             await write_outbox(units, [ping_event(i) for i in range(1, events + 1)])

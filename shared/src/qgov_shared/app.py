@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
@@ -39,6 +40,7 @@ from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.http.security import SecurityHeadersMiddleware, cors_options
 from qgov_shared.http.text import refuse_nul
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
+from qgov_shared.loops import run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.telemetry import configure_logging, configure_tracing
@@ -46,6 +48,8 @@ from qgov_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 _RESTART_BACKOFF_MAX_S = 5.0
+# Each consumer holds one connection at a time; the relay has one of its own.
+_BACKGROUND_POOL_SIZE = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +75,8 @@ class Runtime:
     clock: Clock
     engine: AsyncEngine
     session_factory: SessionFactory
+    background_engine: AsyncEngine
+    """The engine of the work on the background loop (its connections belong to that loop)."""
     consumers: list[EventConsumer] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task] = field(default_factory=list)
@@ -97,15 +103,17 @@ class Runtime:
 
     def outbox_relay(self) -> OutboxRelay:
         return OutboxRelay(
-            self.engine,
+            self.settings.service_database_url,
             lambda: new_producer(self.settings),
             batch_size=self.settings.outbox_batch_size,
             poll_interval_s=self.settings.outbox_poll_interval_s,
         )
 
-    def event_consumer(self, subscription: Subscription) -> EventConsumer:
-        """A consumer for `subscription`, its group and topics in this deployment's namespace;
-        not started."""
+    def event_consumer(
+        self, subscription: Subscription, unit_of_work: Callable[[], UnitOfWork] | None = None
+    ) -> EventConsumer:
+        """A consumer for `subscription`, its group and topics in this deployment's namespace,
+        its units of work on the service's engine unless given; not started."""
         namespaced = dataclasses.replace(
             subscription,
             group_id=self.topic(subscription.group_id),
@@ -116,13 +124,42 @@ class Runtime:
             namespaced,
             lambda group_id: new_consumer(self.settings, group_id),
             lambda: new_producer(self.settings),
-            self.unit_of_work,
+            unit_of_work or self.unit_of_work,
             max_attempts=self.settings.consumer_max_attempts,
             retry_backoff_s=self.settings.consumer_retry_backoff_s,
             batch_size=self.settings.consumer_batch_size,
         )
 
+    def background_consumer(self, subscription: Subscription) -> EventConsumer:
+        """A consumer for the background loop (`run_background`); not started."""
+        background_sessions = create_session_factory(self.background_engine)
+        consumer = self.event_consumer(
+            subscription,
+            lambda: UnitOfWork(background_sessions, topic_prefix=self.settings.kafka_topic_prefix),
+        )
+        self.consumers.append(consumer)
+        return consumer
+
+    async def run_background(self, work: dict[str, Callable[[asyncio.Event], Coroutine]]) -> None:
+        """Run each of `work` (relay, consumers), supervised, on one event loop of its own, so
+        requests queued on this loop do not delay them (`qgov_shared.loops`); until the
+        service stops."""
+
+        async def run_all(stop: asyncio.Event) -> None:
+            try:
+                await asyncio.gather(
+                    *(
+                        _supervised(name, functools.partial(run, stop), stop)
+                        for name, run in work.items()
+                    )
+                )
+            finally:
+                await self.background_engine.dispose()
+
+        await run_in_own_loop("background", run_all, self.stop)
+
     def start_consumer(self, subscription: Subscription) -> EventConsumer:
+        """A consumer started now, on this loop."""
         consumer = self.event_consumer(subscription)
         self.consumers.append(consumer)
         self.spawn(f"consumer:{subscription.group_id}", lambda: consumer.run(self.stop))
@@ -173,10 +210,9 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = _build_runtime(settings, dependencies.clock)
         app.state.runtime = runtime
-        runtime.spawn("topics", lambda: _provision_topics(runtime, subscriptions))
+        background = {}
         if settings.run_outbox_relay:
-            relay = runtime.outbox_relay()
-            runtime.spawn("outbox-relay", lambda: relay.run(runtime.stop))
+            background["outbox-relay"] = runtime.outbox_relay().run
             retention = Retention.from_settings(settings)
             runtime.every(
                 "housekeeping",
@@ -185,7 +221,17 @@ def create_service_app(
             )
         if settings.run_consumers:
             for subscription in subscriptions:
-                runtime.start_consumer(subscription)
+                consumer = runtime.background_consumer(subscription)
+                background[f"consumer:{consumer.subscription.group_id}"] = consumer.run
+
+        async def provision_then_run_background() -> None:
+            # First: a consumer subscribing to a missing topic would have the broker create it
+            # with the broker's defaults, not the platform's partition count.
+            await _provision_topics(runtime, subscriptions)
+            if background:
+                await runtime.run_background(background)
+
+        runtime.spawn("topics and background work", provision_then_run_background)
         if on_startup is not None:
             await on_startup(app)
         try:
@@ -252,6 +298,7 @@ def _build_runtime(settings: ServiceSettings, clock: Clock) -> Runtime:
         clock=clock,
         engine=engine,
         session_factory=create_session_factory(engine),
+        background_engine=create_engine(settings, pool_size=_BACKGROUND_POOL_SIZE),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -41,10 +41,10 @@ def is_infrastructure_failure(error: BaseException | None) -> bool:
     return False
 
 
-def create_engine(settings: ServiceSettings) -> AsyncEngine:
+def create_engine(settings: ServiceSettings, *, pool_size: int | None = None) -> AsyncEngine:
     return create_async_engine(
         settings.service_database_url,
-        pool_size=settings.database_pool_size,
+        pool_size=pool_size or settings.database_pool_size,
         # No pre-ping: a round trip on every checkout costs more than the one request that
         # fails after a database restart (consumers restart on such failures anyway).
     )
@@ -58,7 +58,7 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 async def ensure_database(database_url: str, *, template: str | None = None) -> bool:
     """Create the database named in `database_url` if missing; True when it was created."""
     url = make_url(database_url)
-    connection = await asyncpg.connect(_libpq_dsn(url.set(database="postgres")))
+    connection = await asyncpg.connect(libpq_dsn(url.set(database="postgres")))
     try:
         exists = await connection.fetchval(
             "SELECT 1 FROM pg_database WHERE datname = $1", url.database
@@ -77,13 +77,13 @@ async def ensure_database(database_url: str, *, template: str | None = None) -> 
 
 async def drop_database(database_url: str) -> None:
     url = make_url(database_url)
-    connection = await asyncpg.connect(_libpq_dsn(url.set(database="postgres")))
+    connection = await asyncpg.connect(libpq_dsn(url.set(database="postgres")))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
     finally:
         await connection.close()
 
 
-def _libpq_dsn(url) -> str:
+def libpq_dsn(url: str | URL) -> str:
     """asyncpg speaks libpq URLs, without SQLAlchemy's `+driver` suffix."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

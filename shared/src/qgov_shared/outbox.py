@@ -1,14 +1,17 @@
 """The outbox relay: publishes committed outbox rows to Kafka, in order, at least once.
 
 Each batch runs in one transaction holding a transaction-level advisory lock, so with two
-replicas only one publishes at a time and per-key order survives. Rows are read in id order,
+replicas only one publishes at a time and per-key order survives. The relay works on one
+connection of its own, outside the service's pool: it takes no request's turn, and it can run
+on an event loop of its own (`qgov_shared.loops`), where a busy request loop does not delay
+publishing. Rows are read in id order,
 sent, and marked published only after the broker acknowledged all of them (acks=all); if the
 broker is down the transaction rolls back, the rows wait in the table, and the relay retries
 with capped exponential backoff.
 
 The relay wakes when a writing transaction commits: inserts into the outbox NOTIFY on
 `OUTBOX_CHANNEL` (a trigger, so the notice is part of the writer's transaction), and the relay
-LISTENs on a connection of its own. Polling every `poll_interval_s` stays as the fallback for
+LISTENs on its connection. Polling every `poll_interval_s` stays as the fallback for
 a notice missed while that connection was being re-opened, or where LISTEN is unavailable.
 """
 
@@ -16,46 +19,49 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from qgov_shared.backbone import OUTBOX_CHANNEL, outbox_events
-from qgov_shared.sql import driver_connection
+from qgov_shared.db import libpq_dsn
 from qgov_shared.telemetry import producer_span
 
 log = logging.getLogger(__name__)
 
 # Any constant works: every service has a database of its own.
-_RELAY_LOCK_ID = 0x7167_6F76  # "qgov"
+RELAY_LOCK_ID = 0x7167_6F76  # "qgov"
+RELAY_APPLICATION_NAME = "qgov-outbox-relay"
+"""How the relay's connection shows in `pg_stat_activity`."""
 _FIRST_BACKOFF_S = 0.05
 _MAX_BACKOFF_S = 5.0
 # A producer whose broker vanished can wait on its deliveries indefinitely; past this the batch
 # is abandoned (rolled back, so its rows stay unpublished) and a fresh producer tries again.
 _DELIVERY_TIMEOUT_S = 15.0
 # Plain asyncpg statements: SQLAlchemy's per-row Row objects and expanding IN (...) were a
-# good share of a batch's CPU.
-_TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1)"
-_UNPUBLISHED = f"""
-    SELECT id, topic, partition_key, payload, headers FROM {outbox_events.name}
-    WHERE published_at IS NULL ORDER BY id LIMIT $1"""
-_MARK_PUBLISHED = f"""
+# good share of a batch's CPU. The lock is taken in the batch's first statement (a CTE with a
+# volatile function runs once), a round trip fewer; no rows come back while another holds it.
+LOCKED_UNPUBLISHED = f"""
+    WITH relay AS (SELECT pg_try_advisory_xact_lock($1) AS holds)
+    SELECT id, topic, partition_key, payload, headers FROM {outbox_events.name}, relay
+    WHERE relay.holds AND published_at IS NULL ORDER BY id LIMIT $2"""
+MARK_PUBLISHED = f"""
     UPDATE {outbox_events.name} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])"""
 
 
 class OutboxRelay:
     def __init__(
         self,
-        engine: AsyncEngine,
+        database_url: str,
         producer_factory: Callable[[], AIOKafkaProducer],
         *,
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
     ) -> None:
-        self._engine = engine
+        self._connection = _RelayConnection(database_url)
         self._producer_factory = producer_factory
         self._producer: AIOKafkaProducer | None = None
         self._batch_size = batch_size
@@ -63,12 +69,13 @@ class OutboxRelay:
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
-            async with _CommitNotices(self._engine) as notices:
-                await self._relay(stop, notices)
+            await self._relay(stop)
         finally:
             await self._drop_producer()
+            await self._connection.close()
 
-    async def _relay(self, stop: asyncio.Event, notices: _CommitNotices) -> None:
+    async def _relay(self, stop: asyncio.Event) -> None:
+        notices = self._connection
         backoff = _FIRST_BACKOFF_S
         while not stop.is_set():
             await notices.listen()
@@ -78,6 +85,7 @@ class OutboxRelay:
             except Exception:
                 log.warning("outbox relay failed; retrying in %.2fs", backoff, exc_info=True)
                 await self._drop_producer()
+                await self._connection.close()  # a connection cut mid-batch is of no more use
                 await _wait(stop, backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF_S)
                 continue
@@ -87,15 +95,13 @@ class OutboxRelay:
 
     async def publish_batch(self) -> int:
         """Publish up to one batch; the number of rows published (0 if another relay holds it)."""
-        async with self._engine.begin() as session_connection:
-            connection = await driver_connection(session_connection)
-            if not await connection.fetchval(_TRY_LOCK, _RELAY_LOCK_ID):
-                return 0
-            rows = await connection.fetch(_UNPUBLISHED, self._batch_size)
+        connection = await self._connection.opened()
+        async with connection.transaction():
+            rows = await connection.fetch(LOCKED_UNPUBLISHED, RELAY_LOCK_ID, self._batch_size)
             if not rows:
                 return 0
             await self._send_all(rows)
-            await connection.execute(_MARK_PUBLISHED, [row["id"] for row in rows])
+            await connection.execute(MARK_PUBLISHED, [row["id"] for row in rows])
         return len(rows)
 
     async def _send_all(self, rows) -> None:
@@ -106,7 +112,7 @@ class OutboxRelay:
                     row["topic"],
                     value=row["payload"].encode(),
                     key=row["partition_key"].encode(),
-                    headers=[(name, value.encode()) for name, value in row["headers"].items()],
+                    headers=_kafka_headers(row["headers"]),
                 )
                 for row in rows
             ]
@@ -129,40 +135,48 @@ class OutboxRelay:
             await producer.stop()
 
 
+def _kafka_headers(stored: str) -> list[tuple[str, bytes]]:
+    """The row's headers column (jsonb, which plain asyncpg hands over as text)."""
+    return [(name, value.encode()) for name, value in json.loads(stored).items()]
+
+
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
-class _CommitNotices:
-    """The outbox's commit notices, on a connection of the relay's own (outside the engine's
-    pool, so it takes no one's turn) re-opened when it drops; without one, `wait` just sleeps
-    (the relay then polls)."""
+class _RelayConnection:
+    """The relay's connection: its batches run on it and it LISTENs for the outbox's commit
+    notices. Re-opened when it drops; while it cannot listen, `wait` just sleeps (the relay
+    then polls)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._listening: asyncpg.Connection | None = None
+    def __init__(self, database_url: str) -> None:
+        self._dsn = libpq_dsn(database_url)
+        self._connection: asyncpg.Connection | None = None
+        self._listening = False
         self._notified = asyncio.Event()
 
-    async def __aenter__(self) -> _CommitNotices:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self._close()
+    async def opened(self) -> asyncpg.Connection:
+        if self._connection is None or self._connection.is_closed():
+            await self.close()
+            self._connection = await asyncpg.connect(
+                self._dsn, server_settings={"application_name": RELAY_APPLICATION_NAME}
+            )
+        return self._connection
 
     async def listen(self) -> None:
-        """Make sure a connection is listening; a failure only means polling for now."""
-        if self._listening is not None and not self._listening.is_closed():
+        """Make sure the connection is listening; a failure only means polling for now."""
+        if self._listening and not self._connection.is_closed():
             return
-        await self._close()
         try:
-            self._listening = await asyncpg.connect(self._dsn)
-            await self._listening.add_listener(OUTBOX_CHANNEL, self._on_notice)
+            connection = await self.opened()
+            await connection.add_listener(OUTBOX_CHANNEL, self._on_notice)
             # A dropped connection wakes the relay too, to listen again at once.
-            self._listening.add_termination_listener(self._on_notice)
+            connection.add_termination_listener(self._on_notice)
+            self._listening = True
         except Exception:
             log.warning("cannot listen for outbox commits; polling", exc_info=True)
-            await self._close()
+            await self.close()
         # Rows committed before the listener existed were never announced to it.
         self._notified.set()
 
@@ -181,8 +195,9 @@ class _CommitNotices:
     def _on_notice(self, *_: object) -> None:
         self._notified.set()
 
-    async def _close(self) -> None:
-        listening, self._listening = self._listening, None
-        if listening is not None:
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        self._listening = False
+        if connection is not None:
             with contextlib.suppress(Exception):
-                await listening.close(timeout=5)
+                await connection.close(timeout=5)

@@ -100,8 +100,12 @@ class RunningService:
 
     async def consumers_assigned(self, within: float = 20.0) -> None:
         """Wait until every consumer of the service has joined its group and got partitions."""
-        for consumer in self.runtime.consumers:
-            await asyncio.wait_for(consumer.assigned.wait(), within)
+
+        # Polled: the service's consumers run on a loop of their own.
+        async def all_assigned() -> bool:
+            return all(consumer.assigned.is_set() for consumer in self.runtime.consumers)
+
+        await wait_for(all_assigned, within=within, what="every consumer's partitions")
 
 
 @contextlib.asynccontextmanager
