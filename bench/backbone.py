@@ -39,6 +39,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench import floors
 from bench.common import (
     PartitionsAssigned,
     Row,
@@ -81,6 +82,10 @@ DRAIN_TIMEOUT_S = 120.0
 ROWS = (
     Row("(c) outbox relay drain", "events/s", "relay_drain", "raw_produce", "(a) raw produce"),
     Row("(f) EventConsumer drain", "events/s", "consumer_drain", "raw_consume", "(b) raw consume"),
+    Row("(g) relay floor", "events/s", "relay_floor", "raw_produce", "(a) raw produce"),
+    Row("(c) relay ÷ its floor", "events/s", "relay_drain", "relay_floor", "(g) relay floor"),
+    Row("(h) consumer floor", "events/s", "consumer_floor", "raw_consume", "(b) raw consume"),
+    Row("(f) consumer ÷ its floor", "events/s", "consumer_drain", "consumer_floor", "(h) floor"),
     Row("(d) UoW insert, relay on", "inserts/s", "uow_insert", "pg_insert", "raw asyncpg"),
     Row("(d) commit → ack p50", "ms", "uow_ack_p50", "pg_ack_p50", "asyncpg rows"),
     Row("(d) commit → ack p99", "ms", "uow_ack_p99", "pg_ack_p99", "asyncpg rows"),
@@ -94,6 +99,8 @@ LEGEND = """\
 (b) those N messages read by a consumer group with getmany, timed from its assignment
 (c) OutboxRelay.publish_batch() over N committed outbox rows, to the broker's acks
 (f) EventConsumer + demo apply_pings draining the relayed events, timed from its assignment
+(g) the relay's statements alone over N rows, combined with (a): 1 ÷ (1/(a) + 1/statements)
+(h) bare aiokafka + asyncpg applying the events exactly once with QGov's statements, no layers
 (d) record_ping + commit from concurrent tasks while a relay runs (on its own loop, as in a
     service); lag = commit → broker ack;
     raw asyncpg: the same two INSERTs per transaction; published_at/created_at are now() values
@@ -127,6 +134,7 @@ async def measure(stack: TestStack, options: Options, run: int) -> dict[str, flo
         started = now()
         figures |= await step()
         log.info("run %d: %s done in %.1fs", run, name, now() - started)
+    figures["relay_floor"] = floors.relay_floor(figures["raw_produce"], figures["relay_statements"])
     return figures
 
 
@@ -200,7 +208,21 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
         finally:
             stop.set()
             await task
-    return {"relay_drain": relay_rate, "consumer_drain": consumer_rate}
+        floors = await drain_floors(stack, options, topic)
+    return {"relay_drain": relay_rate, "consumer_drain": consumer_rate} | floors
+
+
+async def drain_floors(stack: TestStack, options: Options, topic: str) -> dict[str, float]:
+    """`bench.floors` on a database of their own: the relay's statements over N fresh rows,
+    and the bare exactly-once consumer over the topic the relay just filled."""
+    async with service_database(stack) as (settings, engine):
+        await write_outbox(
+            unit_of_work_factory(settings, engine),
+            [ping_event(i) for i in range(1, options.events + 1)],
+        )
+        statements = await floors.relay_statements(settings, options.events)
+        consumer = await floors.consumer_floor(settings, topic, options.drain)
+    return {"relay_statements": statements, "consumer_floor": consumer}
 
 
 async def write_outbox(units: Callable[[], UnitOfWork], events: list[CloudEvent]) -> None:

@@ -22,7 +22,7 @@ from qgov_shared.telemetry import current_traceparent
 
 _OUTBOX_INSERT = FastInsert(outbox_events)
 # One statement for a whole chunk, whatever its size (arrays, not a VALUES row per event).
-_MARK_PROCESSED = f"""
+MARK_PROCESSED = f"""
     INSERT INTO {processed_events.name} (consumer, event_id, event_type)
     SELECT $1, event_id, event_type FROM unnest($2::text[], $3::text[]) AS e(event_id, event_type)
     ON CONFLICT DO NOTHING
@@ -79,7 +79,7 @@ class UnitOfWork:
         """
         connection = await self.connection()
         rows = await connection.fetch(
-            _MARK_PROCESSED, consumer, [e.id for e in events], [e.type for e in events]
+            MARK_PROCESSED, consumer, [e.id for e in events], [e.type for e in events]
         )
         return {row[0] for row in rows}
 
