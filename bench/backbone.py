@@ -122,6 +122,8 @@ class Options:
 async def measure(stack: TestStack, options: Options, run: int) -> dict[str, float]:
     """One run: every figure and its baseline, each baseline measured just before its figure."""
     figures: dict[str, float] = {}
+    # As a service sets it for its relay's and consumers' thread (qgov_shared.app).
+    sys.setswitchinterval(stack.settings(DemoSettings, "unused").thread_switch_interval_s)
     steps: list[tuple[str, Callable[[], Awaitable[dict[str, float]]]]] = [
         ("raw produce/consume", lambda: raw_throughput(stack, options)),
         ("relay + consumer drain", lambda: outbox_drain(stack, options)),

@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import logging
 import re
+import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -239,6 +240,10 @@ def create_service_app(
         finally:
             await runtime.shutdown()
 
+    # The background loop's thread waits for the interpreter at each of its awaits while the
+    # request loop is busy: CPython's 5 ms switch interval doubled commit → consumer effect in
+    # bench.backbone's (e), p99 360 ms against 171 ms at 0.5 ms, the writers' rate unchanged.
+    sys.setswitchinterval(settings.thread_switch_interval_s)
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(
         settings.service_name,

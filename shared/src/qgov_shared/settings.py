@@ -61,6 +61,12 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = Field(100, description="Events a consumer applies per transaction.")
     consumer_max_attempts: int = 5
     consumer_retry_backoff_s: float = 0.2
+    thread_switch_interval_s: float = Field(
+        0.0005,
+        gt=0,
+        description="How long a busy thread keeps the interpreter before a waiting one gets "
+        "it (CPython's default is 0.005): the relay and consumers run on a thread of their own.",
+    )
 
     outbox_retention_days: int = Field(7, description="Keep published outbox rows this long.")
     processed_event_retention_days: int = Field(
