@@ -578,12 +578,7 @@ def unit_of_work_factory(settings: ServiceSettings, engine: AsyncEngine):
 
 
 def relay_for(settings: ServiceSettings, producer: Callable[[], AIOKafkaProducer]) -> OutboxRelay:
-    return OutboxRelay(
-        settings.service_database_url,
-        producer,
-        batch_size=settings.outbox_batch_size,
-        poll_interval_s=settings.outbox_poll_interval_s,
-    )
+    return OutboxRelay.from_settings(settings, producer)
 
 
 async def release(relay: OutboxRelay) -> None:

@@ -103,12 +103,7 @@ class Runtime:
         ]
 
     def outbox_relay(self) -> OutboxRelay:
-        return OutboxRelay(
-            self.settings.service_database_url,
-            lambda: new_producer(self.settings),
-            batch_size=self.settings.outbox_batch_size,
-            poll_interval_s=self.settings.outbox_poll_interval_s,
-        )
+        return OutboxRelay.from_settings(self.settings, lambda: new_producer(self.settings))
 
     def event_consumer(
         self, subscription: Subscription, unit_of_work: Callable[[], UnitOfWork] | None = None
@@ -240,9 +235,8 @@ def create_service_app(
         finally:
             await runtime.shutdown()
 
-    # The background loop's thread waits for the interpreter at each of its awaits while the
-    # request loop is busy: CPython's 5 ms switch interval doubled commit → consumer effect in
-    # bench.backbone's (e), p99 360 ms against 171 ms at 0.5 ms, the writers' rate unchanged.
+    # The background loop's thread waits up to this long for the interpreter at each await
+    # while requests hold it: a trade between delivery latency and request CPU (bench/README).
     sys.setswitchinterval(settings.thread_switch_interval_s)
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     configure_tracing(

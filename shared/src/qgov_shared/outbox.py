@@ -28,6 +28,7 @@ from aiokafka import AIOKafkaProducer
 
 from qgov_shared.backbone import OUTBOX_CHANNEL, outbox_events
 from qgov_shared.db import libpq_dsn
+from qgov_shared.settings import ServiceSettings
 from qgov_shared.telemetry import producer_span
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,17 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
+
+    @classmethod
+    def from_settings(
+        cls, settings: ServiceSettings, producer_factory: Callable[[], AIOKafkaProducer]
+    ) -> OutboxRelay:
+        return cls(
+            settings.service_database_url,
+            producer_factory,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
