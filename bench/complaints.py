@@ -7,6 +7,7 @@ Starts PostgreSQL and the broker once (or uses QGOV_DATABASE_URL / QGOV_KAFKA_BO
 then, in every run, for each app in turn, on a fresh database:
 
     baseline   python -m uvicorn bench.baseline_insert_app:create_app --factory ...
+    floor      python -m uvicorn bench.floor_insert_app:create_app --factory ...
     service    python -m uvicorn qgov_complaints.main:create_app --factory ...
 
 one process each, one worker, uvloop + httptools, on a free port. The service runs as in
@@ -23,8 +24,11 @@ connections: 0.3k). Any of them shares the cores with the server, PostgreSQL and
 the report gives its own CPU use.
 
 Prints medians over the runs of req/s, p50, p99 and the server process's CPU time per request
-for both, with service ÷ baseline ratios (the median of per-run ratios), and checks that every
-filed complaint wrote exactly one outbox row, which the relay published.
+for each, with service ÷ baseline ratios (the median of per-run ratios), and checks that every
+filed complaint wrote exactly one outbox row, which the relay published. The floor is the
+baseline plus only what the performance issue keeps (the outbox row in the complaint's
+transaction and its relay, a CloudEvent, telemetry on), with the bare clients: it shows what
+that behaviour costs on this stack, and the service ÷ floor ratio what QGov's layers add.
 """
 
 from __future__ import annotations
@@ -87,6 +91,8 @@ PATH = "/api/v1/complaints"
 HEADERS = {"Content-Type": "application/json"}
 SERVICE_APP = "qgov_complaints.main:create_app"
 BASELINE_APP = "bench.baseline_insert_app:create_app"
+FLOOR_APP = "bench.floor_insert_app:create_app"
+SIDES = ("baseline", "floor", "service")
 CREDIT_CODES = ("91350100M000100Y43", "91110000802100433B", "9144030071526726XG")
 REGION_CODE = "440203"
 CATEGORY = "electronics"
@@ -434,14 +440,27 @@ async def measure_baseline(stack: TestStack, options: Options, work_dir: Path, r
 
 
 async def measure_service(stack: TestStack, options: Options, work_dir: Path, run: int):
+    filed = "SELECT count(*) FROM submissions WHERE kind = 'complaint'"
+    return await _measure_with_outbox(SERVICE_APP, filed, stack, options, work_dir, run)
+
+
+async def measure_floor(stack: TestStack, options: Options, work_dir: Path, run: int):
+    filed = "SELECT count(*) FROM complaints"
+    return await _measure_with_outbox(FLOOR_APP, filed, stack, options, work_dir, run)
+
+
+async def _measure_with_outbox(
+    app: str, filed: str, stack: TestStack, options: Options, work_dir: Path, run: int
+):
+    """`app` on a database migrated as the complaints service's: its outbox and trigger."""
     name = await stack.create_database(SERVICE)
     try:
-        log_path = work_dir / f"complaints-{run}.log"
-        async with serve(SERVICE_APP, server_env(stack, name), log_path) as server:
+        log_path = work_dir / f"{app.split(':')[0]}-{run}.log"
+        async with serve(app, server_env(stack, name), log_path) as server:
             timed = await load(server, options, work_dir)
             connection = await _connect(stack, name)
             try:
-                check = await _service_check(connection, options, timed)
+                check = await _outbox_check(connection, filed, options, timed)
             finally:
                 await connection.close()
     finally:
@@ -449,7 +468,9 @@ async def measure_service(stack: TestStack, options: Options, work_dir: Path, ru
     return timed, check
 
 
-async def _service_check(connection: asyncpg.Connection, options: Options, timed: Load) -> Check:
+async def _outbox_check(
+    connection: asyncpg.Connection, filed: str, options: Options, timed: Load
+) -> Check:
     """Counts the rows once they settle (wrk may leave requests in flight) and the running
     relay has published the outbox; untimed."""
     deadline = now() + PUBLISHED_TIMEOUT_S
@@ -457,8 +478,7 @@ async def _service_check(connection: asyncpg.Connection, options: Options, timed
     while True:
         counts = tuple(
             await connection.fetchrow(
-                "SELECT (SELECT count(*) FROM submissions WHERE kind = 'complaint'),"
-                " count(*), count(published_at) FROM outbox_events"
+                f"SELECT ({filed}), count(*), count(published_at) FROM outbox_events"
             )
         )
         rows, outbox, published = counts
@@ -478,7 +498,8 @@ async def _connect(stack: TestStack, database: str) -> asyncpg.Connection:
 
 async def measure(stack: TestStack, options: Options, work_dir: Path, run: int) -> dict[str, Any]:
     figures: dict[str, Any] = {}
-    for side, measure_side in (("baseline", measure_baseline), ("service", measure_service)):
+    sides = (("baseline", measure_baseline), ("floor", measure_floor), ("service", measure_service))
+    for side, measure_side in sides:
         started = now()
         timed, check = await measure_side(stack, options, work_dir, run)
         figures |= {
@@ -514,7 +535,8 @@ ROWS = (
 def report(runs: list[dict[str, Any]], options: Options, about: dict[str, Any]) -> dict:
     """Print the table; return every figure (per run, medians, ratios) for --json."""
     numbers = [
-        {k: v for k, v in run.items() if k.startswith(("service_", "baseline_"))} for run in runs
+        {k: v for k, v in run.items() if k.startswith(tuple(f"{side}_" for side in SIDES))}
+        for run in runs
     ]
     numbers = [{k: v for k, v in run.items() if not k.endswith("_check")} for run in numbers]
     medians = {key: statistics.median(run[key] for run in numbers) for key in numbers[0]}
@@ -537,6 +559,7 @@ def report(runs: list[dict[str, Any]], options: Options, about: dict[str, Any]) 
             " ".join(ratio_text(ratio) for ratio in per_run),
         )
     console.print(table)
+    console.print(_floor_table(runs, medians, ratios))
     console.print(
         "ratio = service ÷ baseline, the median of per-run ratios (req/s: higher is better; "
         "ms: lower is better)",
@@ -551,7 +574,7 @@ def report(runs: list[dict[str, Any]], options: Options, about: dict[str, Any]) 
         highlight=False,
     )
     checks = _check_lines(runs)
-    all_ok = all(run[f"{side}_check"].ok for run in runs for side in ("baseline", "service"))
+    all_ok = all(run[f"{side}_check"].ok for run in runs for side in SIDES)
     console.print(checks, style="green" if all_ok else "red", highlight=False)
     facts = [f"{key}: {value}" for key, value in about.items()]
     console.print("\n".join(facts), style="dim", highlight=False)
@@ -578,6 +601,32 @@ def report(runs: list[dict[str, Any]], options: Options, about: dict[str, Any]) 
     }
 
 
+def _floor_table(
+    runs: list[dict[str, Any]], medians: dict[str, float], ratios: dict[str, float]
+) -> Table:
+    """The floor beside both: what the kept behaviour costs, and what QGov adds to it. Its
+    ratios go into `ratios` as floor_<row> (floor ÷ baseline) and over_floor_<row>."""
+    table = Table(title="The floor: the baseline plus the outbox, its relay and telemetry")
+    for name in ("measure", "unit", "floor", "floor ÷ baseline", "service ÷ floor"):
+        table.add_column(name, justify="left" if name in ("measure", "unit") else "right")
+    for row in ROWS:
+        for name, (top, bottom) in (
+            (f"floor_{row.key}", ("floor", "baseline")),
+            (f"over_floor_{row.key}", ("service", "floor")),
+        ):
+            ratios[name] = statistics.median(
+                ratio(run[f"{top}_{row.key}"], run[f"{bottom}_{row.key}"]) for run in runs
+            )
+        table.add_row(
+            row.label,
+            row.unit,
+            _figure(medians[f"floor_{row.key}"], row.unit),
+            ratio_text(ratios[f"floor_{row.key}"]),
+            ratio_text(ratios[f"over_floor_{row.key}"]),
+        )
+    return table
+
+
 def _check_lines(runs: list[dict[str, Any]]) -> str:
     def counted(check: Check) -> str:
         sent = f" of {check.sent:,} sent" if check.sent != check.answered else ""
@@ -586,19 +635,20 @@ def _check_lines(runs: list[dict[str, Any]]) -> str:
     def verdict(check: Check) -> str:
         return "ok" if check.ok else "MISMATCH"
 
-    lines = ["check (warm-up included), service: outbox rows = complaints filed ≥ answered; "]
-    lines[0] += "; ".join(
-        f"{c.outbox:,} = {c.rows:,} ≥ {counted(c)}, {c.published:,} published {verdict(c)}"
-        for c in (run["service_check"] for run in runs)
-    )
+    lines = [
+        f"check (warm-up included), {side}: outbox rows = complaints filed ≥ answered; "
+        + "; ".join(
+            f"{c.outbox:,} = {c.rows:,} ≥ {counted(c)}, {c.published:,} published {verdict(c)}"
+            for c in (run[f"{side}_check"] for run in runs)
+        )
+        for side in ("service", "floor")
+    ]
     lines.append("check, baseline: rows ≥ answered; ")
-    lines[1] += "; ".join(
+    lines[-1] += "; ".join(
         f"{c.rows:,} ≥ {counted(c)} {verdict(c)}" for c in (run["baseline_check"] for run in runs)
     )
     if any(
-        run[f"{side}_check"].sent != run[f"{side}_check"].answered
-        for run in runs
-        for side in ("service", "baseline")
+        run[f"{side}_check"].sent != run[f"{side}_check"].answered for run in runs for side in SIDES
     ):
         lines.append("(wrk stops with requests in flight; the server still files them)")
     return "\n".join(lines)

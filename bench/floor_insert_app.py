@@ -1,0 +1,136 @@
+"""The floor for `bench.complaints`: the bare app of `bench.baseline_insert_app` plus only what
+the performance issue keeps, written with the bare clients.
+
+    python -m uvicorn bench.floor_insert_app:create_app --factory --loop uvloop --http httptools
+
+What it adds to the baseline, each the way a service does it:
+
+- durability: the complaint's row and its event's outbox row in one transaction, on a database
+  migrated as the complaints service's (its `outbox_events`, with the commit-notice trigger),
+  and QGov's `OutboxRelay` publishing them with `acks=all`, on a loop of its own;
+- the event: a CloudEvent 1.0 JSON document (id, source, type, subject, time, data), keyed by
+  the respondent's credit code;
+- telemetry with its production defaults: QGov's tracer provider and one server span per
+  request from the same FastAPI instrumentation, with the same exclusions;
+- the service's thread switch interval.
+
+It leaves out what is QGov's own rather than the issue's: the unit of work and its SQLAlchemy
+session, idempotency keys, the rate limiter, the middleware (request ids, body rules, security
+headers), policy and domain checks, problem documents. The difference between this and the
+service is what those cost; the difference between this and the baseline is what the kept
+behaviour costs on this stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import asyncpg
+from fastapi import FastAPI, Request, status
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from bench.baseline_insert_app import INSERT, TABLE, Complaint, Receipt
+from qgov_shared.db import libpq_dsn
+from qgov_shared.kafka import new_producer
+from qgov_shared.loops import run_in_own_loop
+from qgov_shared.outbox import OutboxRelay
+from qgov_shared.settings import ServiceSettings
+from qgov_shared.telemetry import configure_tracing
+
+EVENT_TYPE = "qgov.complaints.complaint.filed.v1"
+OUTBOX_INSERT = """
+INSERT INTO outbox_events (event_id, topic, partition_key, event_type, payload, headers)
+VALUES ($1, $2, $3, $4, $5, $6::jsonb)"""
+
+
+def create_app() -> FastAPI:
+    settings = ServiceSettings(service_name="complaints")
+    topic = settings.kafka_topic_prefix + "qgov.complaints"
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        size = settings.database_pool_size
+        pool = await asyncpg.create_pool(
+            libpq_dsn(settings.service_database_url), min_size=size, max_size=size + 10
+        )
+        await pool.execute(TABLE)
+        app.state.pool = pool
+        relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
+        stop = asyncio.Event()
+        relaying = asyncio.create_task(run_in_own_loop("outbox-relay", relay.run, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await relaying
+            await pool.close()
+
+    sys.setswitchinterval(settings.thread_switch_interval_s)
+    configure_tracing(settings.service_name, sample_ratio=settings.trace_sample_ratio)
+    app = FastAPI(title="bench floor: the kept behaviour, bare clients", lifespan=lifespan)
+
+    @app.post("/api/v1/complaints", status_code=status.HTTP_201_CREATED, response_model=Receipt)
+    async def file_complaint(body: Complaint, request: Request) -> Receipt:
+        person, respondent = body.complainant, body.respondent
+        async with request.app.state.pool.acquire() as connection, connection.transaction():
+            row = await connection.fetchrow(
+                INSERT,
+                person.name,
+                person.phone,
+                person.address,
+                respondent.name,
+                respondent.address,
+                respondent.credit_code,
+                body.request,
+                body.facts,
+                body.category,
+                body.region_code,
+                body.amount,
+                body.incident_on,
+                body.known_harm_on,
+                json.dumps([e.model_dump() for e in body.evidence], ensure_ascii=False),
+            )
+            event_id, key = str(uuid.uuid4()), respondent.credit_code or body.region_code
+            event = {
+                "specversion": "1.0",
+                "id": event_id,
+                "source": "/qgov/complaints",
+                "type": EVENT_TYPE,
+                "subject": key,
+                "time": datetime.now(UTC).isoformat(),
+                "datacontenttype": "application/json",
+                "data": {
+                    "complaint_id": row["id"],
+                    "respondent_credit_code": respondent.credit_code,
+                    "category": body.category,
+                    "region_code": body.region_code,
+                    "received_at": row["received_at"].isoformat(),
+                },
+            }
+            headers = {"content-type": "application/cloudevents+json", "ce_type": EVENT_TYPE}
+            await connection.execute(
+                OUTBOX_INSERT,
+                event_id,
+                topic,
+                key,
+                EVENT_TYPE,
+                json.dumps(event, ensure_ascii=False),
+                json.dumps(headers | {"ce_id": event_id}),
+            )
+        return Receipt(id=row["id"], received_at=row["received_at"])
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> dict[str, str]:
+        await request.app.state.pool.fetchval("SELECT 1")
+        return {"status": "ready"}
+
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
+    )
+    return app
