@@ -92,6 +92,27 @@ class Receipt(BaseModel):
     received_at: datetime
 
 
+def insert_arguments(body: Complaint) -> tuple:
+    """`INSERT`'s arguments for `body`."""
+    person, respondent = body.complainant, body.respondent
+    return (
+        person.name,
+        person.phone,
+        person.address,
+        respondent.name,
+        respondent.address,
+        respondent.credit_code,
+        body.request,
+        body.facts,
+        body.category,
+        body.region_code,
+        body.amount,
+        body.incident_on,
+        body.known_harm_on,
+        json.dumps([e.model_dump() for e in body.evidence], ensure_ascii=False),
+    )
+
+
 def _dsn() -> str:
     server = os.environ.get("QGOV_DATABASE_URL", DEFAULT_DATABASE_URL)
     name = os.environ.get("QGOV_DATABASE_NAME", "qgov_bench_baseline")
@@ -117,24 +138,7 @@ def create_app() -> FastAPI:
 
     @app.post("/api/v1/complaints", status_code=status.HTTP_201_CREATED, response_model=Receipt)
     async def file_complaint(body: Complaint, request: Request) -> Receipt:
-        person, respondent = body.complainant, body.respondent
-        row = await request.app.state.pool.fetchrow(
-            INSERT,
-            person.name,
-            person.phone,
-            person.address,
-            respondent.name,
-            respondent.address,
-            respondent.credit_code,
-            body.request,
-            body.facts,
-            body.category,
-            body.region_code,
-            body.amount,
-            body.incident_on,
-            body.known_harm_on,
-            json.dumps([e.model_dump() for e in body.evidence], ensure_ascii=False),
-        )
+        row = await request.app.state.pool.fetchrow(INSERT, *insert_arguments(body))
         return Receipt(id=row["id"], received_at=row["received_at"])
 
     @app.get("/readyz")

@@ -35,7 +35,7 @@ import asyncpg
 from fastapi import FastAPI, Request, status
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from bench.baseline_insert_app import INSERT, TABLE, Complaint, Receipt
+from bench.baseline_insert_app import INSERT, TABLE, Complaint, Receipt, insert_arguments
 from qgov_shared.db import libpq_dsn
 from qgov_shared.kafka import new_producer
 from qgov_shared.loops import run_in_own_loop
@@ -47,6 +47,37 @@ EVENT_TYPE = "qgov.complaints.complaint.filed.v1"
 OUTBOX_INSERT = """
 INSERT INTO outbox_events (event_id, topic, partition_key, event_type, payload, headers)
 VALUES ($1, $2, $3, $4, $5, $6::jsonb)"""
+
+
+def outbox_arguments(topic: str, body: Complaint, row: asyncpg.Record) -> tuple:
+    """The outbox row of the complaint's CloudEvent, keyed as a service keys it."""
+    event_id = str(uuid.uuid4())
+    key = body.respondent.credit_code or body.region_code
+    event = {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "/qgov/complaints",
+        "type": EVENT_TYPE,
+        "subject": key,
+        "time": datetime.now(UTC).isoformat(),
+        "datacontenttype": "application/json",
+        "data": {
+            "complaint_id": row["id"],
+            "respondent_credit_code": body.respondent.credit_code,
+            "category": body.category,
+            "region_code": body.region_code,
+            "received_at": row["received_at"].isoformat(),
+        },
+    }
+    headers = {"content-type": "application/cloudevents+json", "ce_type": EVENT_TYPE}
+    return (
+        event_id,
+        topic,
+        key,
+        EVENT_TYPE,
+        json.dumps(event, ensure_ascii=False),
+        json.dumps(headers | {"ce_id": event_id}),
+    )
 
 
 def create_app() -> FastAPI:
@@ -77,52 +108,9 @@ def create_app() -> FastAPI:
 
     @app.post("/api/v1/complaints", status_code=status.HTTP_201_CREATED, response_model=Receipt)
     async def file_complaint(body: Complaint, request: Request) -> Receipt:
-        person, respondent = body.complainant, body.respondent
         async with request.app.state.pool.acquire() as connection, connection.transaction():
-            row = await connection.fetchrow(
-                INSERT,
-                person.name,
-                person.phone,
-                person.address,
-                respondent.name,
-                respondent.address,
-                respondent.credit_code,
-                body.request,
-                body.facts,
-                body.category,
-                body.region_code,
-                body.amount,
-                body.incident_on,
-                body.known_harm_on,
-                json.dumps([e.model_dump() for e in body.evidence], ensure_ascii=False),
-            )
-            event_id, key = str(uuid.uuid4()), respondent.credit_code or body.region_code
-            event = {
-                "specversion": "1.0",
-                "id": event_id,
-                "source": "/qgov/complaints",
-                "type": EVENT_TYPE,
-                "subject": key,
-                "time": datetime.now(UTC).isoformat(),
-                "datacontenttype": "application/json",
-                "data": {
-                    "complaint_id": row["id"],
-                    "respondent_credit_code": respondent.credit_code,
-                    "category": body.category,
-                    "region_code": body.region_code,
-                    "received_at": row["received_at"].isoformat(),
-                },
-            }
-            headers = {"content-type": "application/cloudevents+json", "ce_type": EVENT_TYPE}
-            await connection.execute(
-                OUTBOX_INSERT,
-                event_id,
-                topic,
-                key,
-                EVENT_TYPE,
-                json.dumps(event, ensure_ascii=False),
-                json.dumps(headers | {"ce_id": event_id}),
-            )
+            row = await connection.fetchrow(INSERT, *insert_arguments(body))
+            await connection.execute(OUTBOX_INSERT, *outbox_arguments(topic, body, row))
         return Receipt(id=row["id"], received_at=row["received_at"])
 
     @app.get("/readyz")
