@@ -57,10 +57,10 @@ from qgov_credit.handlers.intake import take_in_all
 from qgov_credit.main import DOMAIN_TOPICS, INTAKE_GROUP, CreditSettings
 from qgov_credit.models import Enterprise, Listing
 from qgov_credit.policy import CreditPolicy, load_policy
-from qgov_shared.app import Runtime
+from qgov_shared.app import Runtime, build_runtime
 from qgov_shared.clock import system_clock
 from qgov_shared.consumer import Subscription
-from qgov_shared.db import SessionFactory, create_engine, create_session_factory
+from qgov_shared.db import SessionFactory
 from qgov_shared.envelope import CONTENT_TYPE, CloudEvent, new_event
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.testing.stack import TestStack
@@ -530,13 +530,7 @@ async def measure(
     settings = stack.settings(CreditSettings, name, database_pool_size=10)
     dsn = make_url(settings.service_database_url).set(drivername="postgresql")
     dsn = dsn.render_as_string(hide_password=False)
-    engine = create_engine(settings)
-    runtime = Runtime(
-        settings=settings,
-        clock=system_clock,
-        engine=engine,
-        session_factory=create_session_factory(engine),
-    )
+    runtime = build_runtime(settings, system_clock)
     try:
         at = datetime.now(UTC)
         seeded = await seed(dsn, runtime.session_factory, options, policy, at)
@@ -601,7 +595,7 @@ async def measure(
             "rebuilt": (figures["rebuild_report"] or {}).get("enterprises"),
         }
     finally:
-        await engine.dispose()
+        await runtime.engine.dispose()
         await stack.drop_database(name)
     return figures
 

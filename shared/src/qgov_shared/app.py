@@ -204,7 +204,7 @@ def create_service_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = _build_runtime(settings, dependencies.clock)
+        runtime = build_runtime(settings, dependencies.clock)
         app.state.runtime = runtime
         background = {}
         if settings.run_outbox_relay:
@@ -290,7 +290,7 @@ def _jwks_verifier(dependencies: Dependencies) -> TokenVerifier | None:
     return TokenVerifier.from_settings(settings, clock=dependencies.clock)
 
 
-def _build_runtime(settings: ServiceSettings, clock: Clock) -> Runtime:
+def build_runtime(settings: ServiceSettings, clock: Clock) -> Runtime:
     engine = create_engine(settings)
     return Runtime(
         settings=settings,

@@ -58,6 +58,9 @@ class ServiceSettings(BaseSettings):
         1.0, description="The relay's fallback poll; a commit wakes it at once (LISTEN/NOTIFY)."
     )
     outbox_batch_size: int = 500
+    outbox_linger_s: float = Field(
+        0.01, ge=0, description="How long the relay lets commits gather after it is woken."
+    )
     consumer_batch_size: int = Field(100, description="Events a consumer applies per transaction.")
     consumer_max_attempts: int = 5
     consumer_retry_backoff_s: float = 0.2
