@@ -1,13 +1,14 @@
 """The outbox relay: publishes committed outbox rows to Kafka, in order, at least once.
 
 Each batch runs in one transaction holding a transaction-level advisory lock, so with two
-replicas only one publishes at a time and per-key order survives. The relay works on one
-connection of its own, outside the service's pool: it takes no request's turn, and it can run
-on an event loop of its own (`qgov_shared.loops`), where a busy request loop does not delay
-publishing. Rows are read in id order,
+replicas only one publishes at a time and per-key order survives. Rows are read in id order,
 sent, and marked published only after the broker acknowledged all of them (acks=all); if the
 broker is down the transaction rolls back, the rows wait in the table, and the relay retries
 with capped exponential backoff.
+
+The relay works on one connection of its own, outside the service's pool: it takes no
+request's turn, and it can run on an event loop of its own (`qgov_shared.loops`), where a busy
+request loop does not delay publishing.
 
 The relay wakes when a writing transaction commits: inserts into the outbox NOTIFY on
 `OUTBOX_CHANNEL` (a trigger, so the notice is part of the writer's transaction), and the relay

@@ -1,0 +1,47 @@
+"""Work on a loop of its own runs in another thread, stops when told, and hands back its error."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from qgov_shared.loops import run_in_own_loop
+
+
+async def test_work_runs_on_another_thread_until_stop_is_set() -> None:
+    seen: dict[str, object] = {}
+    started = threading.Event()
+
+    async def work(its_stop: asyncio.Event) -> None:
+        seen["thread"] = threading.current_thread().name
+        seen["loop"] = asyncio.get_running_loop()
+        started.set()
+        await its_stop.wait()
+        seen["stopped"] = True
+
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_in_own_loop("qgov-test-work", work, stop))
+    assert await asyncio.to_thread(started.wait, 5)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+
+    assert seen["thread"] == "qgov-test-work"
+    assert seen["loop"] is not asyncio.get_running_loop()
+    assert seen["stopped"] is True
+
+
+async def test_an_error_in_the_work_reaches_the_caller() -> None:
+    async def work(its_stop: asyncio.Event) -> None:
+        raise LookupError("no such partition")
+
+    with pytest.raises(LookupError, match="no such partition"):
+        await asyncio.wait_for(run_in_own_loop("qgov-test-failing", work, asyncio.Event()), 5)
+
+
+async def test_work_that_returns_ends_the_call_without_stop() -> None:
+    async def work(its_stop: asyncio.Event) -> None:
+        return None
+
+    await asyncio.wait_for(run_in_own_loop("qgov-test-brief", work, asyncio.Event()), 5)
