@@ -179,7 +179,7 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
     async with service_database(stack) as (settings, engine):
         topic = await made_topic(settings, "qgov.demo")
         units = unit_of_work_factory(settings, engine)
-        relay = relay_for(settings, lambda: new_producer(settings))
+        relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
         try:
             await write_outbox(units, [ping_event(WARM_UP_ID)])
             await relay.publish_batch()  # starts the relay's producer and loads topic metadata
@@ -210,8 +210,8 @@ async def outbox_drain(stack: TestStack, options: Options) -> dict[str, float]:
         finally:
             stop.set()
             await task
-        floors = await drain_floors(stack, options, topic)
-    return {"relay_drain": relay_rate, "consumer_drain": consumer_rate} | floors
+        floor_rates = await drain_floors(stack, options, topic)
+    return {"relay_drain": relay_rate, "consumer_drain": consumer_rate} | floor_rates
 
 
 async def drain_floors(stack: TestStack, options: Options, topic: str) -> dict[str, float]:
@@ -302,7 +302,7 @@ async def _inserts_with_relay(
     """`insert` rows from `concurrency` tasks while a relay publishes them; the insert rate and
     the lag from commit (in this process's clock) to the broker's ack of the row."""
     acked: list[tuple[bytes, float]] = []
-    relay = relay_for(settings, _ack_clock(settings, acked))
+    relay = OutboxRelay.from_settings(settings, _ack_clock(settings, acked))
     stop = asyncio.Event()
     task = asyncio.create_task(run_in_own_loop("outbox-relay", relay.run, stop))
     try:
@@ -413,7 +413,7 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
             _apply_pings_timed,
             lambda: _EffectClock(background_sessions, topic_prefix=prefix, effects=effects),
         )
-        relay = relay_for(settings, lambda: new_producer(settings))
+        relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
 
         async def background(stop: asyncio.Event) -> None:
             try:
@@ -575,10 +575,6 @@ async def made_topic(settings: ServiceSettings, name: str) -> str:
 def unit_of_work_factory(settings: ServiceSettings, engine: AsyncEngine):
     sessions = create_session_factory(engine)
     return lambda: UnitOfWork(sessions, topic_prefix=settings.kafka_topic_prefix)
-
-
-def relay_for(settings: ServiceSettings, producer: Callable[[], AIOKafkaProducer]) -> OutboxRelay:
-    return OutboxRelay.from_settings(settings, producer)
 
 
 async def release(relay: OutboxRelay) -> None:

@@ -33,7 +33,6 @@ from bench.backbone import (
     event_consumer,
     made_topic,
     ping_event,
-    relay_for,
     release,
     service_database,
     unit_of_work_factory,
@@ -52,6 +51,7 @@ from bench.common import (
 from qgov_demo.handlers import apply_pings
 from qgov_shared.consumer import EventConsumer
 from qgov_shared.kafka import new_producer
+from qgov_shared.outbox import OutboxRelay
 from qgov_shared.testing.stack import TestStack
 
 PARTITIONS = 6
@@ -66,7 +66,7 @@ async def drain(stack: TestStack, events: int, replicas: int) -> dict[str, Any]:
         consumers = [event_consumer(settings, topic, apply_pings, units) for _ in range(replicas)]
         stop = asyncio.Event()
         tasks = [asyncio.create_task(consumer.run(stop)) for consumer in consumers]
-        relay = relay_for(settings, lambda: new_producer(settings))
+        relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
         try:
             await wait_until(lambda: _split(consumers), *tasks, what="the partitions split")
             await write_outbox(units, [ping_event(i) for i in range(1, events + 1)])
