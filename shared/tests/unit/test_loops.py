@@ -6,6 +6,7 @@ import asyncio
 import threading
 
 import pytest
+import uvloop
 
 from qgov_shared.loops import run_in_own_loop
 
@@ -45,3 +46,17 @@ async def test_work_that_returns_ends_the_call_without_stop() -> None:
         return None
 
     await asyncio.wait_for(run_in_own_loop("qgov-test-brief", work, asyncio.Event()), 5)
+
+
+def test_the_work_loop_is_of_the_callers_kind() -> None:
+    """Under uvicorn the request loop is uvloop's; the background loop is too."""
+    kinds: list[type] = []
+
+    async def work(its_stop: asyncio.Event) -> None:
+        kinds.append(type(asyncio.get_running_loop()))
+
+    async def caller() -> None:
+        await asyncio.wait_for(run_in_own_loop("qgov-test-kind", work, asyncio.Event()), 5)
+
+    uvloop.run(caller())
+    assert kinds == [uvloop.Loop]
