@@ -1,8 +1,10 @@
 """The relay publishes when a writer commits, not at its next poll, and keeps doing so after
-its listening connection is cut."""
+its listening connection is cut; its linger, meant for bursts, never holds back a commit that
+comes after a quiet spell."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -18,12 +20,28 @@ from .conftest import ENTERPRISES, receipts, record_ping
 # Far longer than any wait below: only a commit notice can explain a prompt publication.
 POLL_INTERVAL_S = 600.0
 PROMPTLY_S = 15.0
+# A linger long enough that a commit held by it would be seen to wait.
+LINGER_S = 6.0
 
 
 @pytest.fixture
 async def demo_that_never_polls(stack: TestStack) -> AsyncIterator[RunningService]:
     async with run_service(
         stack, SERVICE, create_app, DemoSettings, outbox_poll_interval_s=POLL_INTERVAL_S
+    ) as service:
+        await service.consumers_assigned()
+        yield service
+
+
+@pytest.fixture
+async def demo_that_lingers(stack: TestStack) -> AsyncIterator[RunningService]:
+    async with run_service(
+        stack,
+        SERVICE,
+        create_app,
+        DemoSettings,
+        outbox_poll_interval_s=POLL_INTERVAL_S,
+        outbox_linger_s=LINGER_S,
     ) as service:
         await service.consumers_assigned()
         yield service
@@ -56,6 +74,20 @@ async def test_the_relay_listens_again_after_its_connection_is_cut(
     ping = await record_ping(service, ENTERPRISES[1], "still awake")
 
     await wait_for(lambda: _received(service, ping), within=PROMPTLY_S, what="the ping applied")
+
+
+async def test_a_commit_after_a_quiet_spell_is_not_lingered_over(
+    demo_that_lingers: RunningService,
+) -> None:
+    service = demo_that_lingers
+    await _settled(service)
+    await asyncio.sleep(LINGER_S + 0.5)  # quieter than the linger: no burst to wait for
+
+    ping = await record_ping(service, ENTERPRISES[1], "after a quiet spell")
+
+    await wait_for(
+        lambda: _received(service, ping), within=LINGER_S - 1.0, what="the ping, not lingered"
+    )
 
 
 async def _settled(service: RunningService) -> None:
