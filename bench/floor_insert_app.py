@@ -11,7 +11,7 @@ What it adds to the baseline, each the way a service does it:
 - the event: a CloudEvent 1.0 JSON document (id, source, type, subject, time, data), keyed by
   the respondent's credit code;
 - telemetry with its production defaults: QGov's tracer provider and one server span per
-  request from the same FastAPI instrumentation, with the same exclusions;
+  request from the same FastAPI telemetry (`SERVER_TELEMETRY`), with the same exclusions;
 - the service's thread switch interval.
 
 It leaves out what is QGov's own rather than the issue's: the unit of work and its SQLAlchemy
@@ -33,7 +33,6 @@ from datetime import UTC, datetime
 
 import asyncpg
 from fastapi import FastAPI, Request, status
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from bench.baseline_insert_app import INSERT, TABLE, Complaint, Receipt, insert_arguments
 from qgov_shared.db import libpq_dsn
@@ -41,7 +40,7 @@ from qgov_shared.kafka import new_producer
 from qgov_shared.loops import run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
-from qgov_shared.telemetry import configure_tracing
+from qgov_shared.telemetry import SERVER_TELEMETRY, configure_tracing
 
 EVENT_TYPE = "qgov.complaints.complaint.filed.v1"
 OUTBOX_INSERT = """
@@ -104,7 +103,11 @@ def create_app() -> FastAPI:
 
     sys.setswitchinterval(settings.thread_switch_interval_s)
     configure_tracing(settings.service_name, sample_ratio=settings.trace_sample_ratio)
-    app = FastAPI(title="bench floor: the kept behaviour, bare clients", lifespan=lifespan)
+    app = FastAPI(
+        title="bench floor: the kept behaviour, bare clients",
+        lifespan=lifespan,
+        telemetry=SERVER_TELEMETRY,
+    )
 
     @app.post("/api/v1/complaints", status_code=status.HTTP_201_CREATED, response_model=Receipt)
     async def file_complaint(body: Complaint, request: Request) -> Receipt:
@@ -118,7 +121,4 @@ def create_app() -> FastAPI:
         await request.app.state.pool.fetchval("SELECT 1")
         return {"status": "ready"}
 
-    FastAPIInstrumentor.instrument_app(
-        app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
-    )
     return app

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.middleware.cors import CORSMiddleware
 
@@ -44,7 +43,7 @@ from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.loops import run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
-from qgov_shared.telemetry import configure_logging, configure_tracing
+from qgov_shared.telemetry import SERVER_TELEMETRY, configure_logging, configure_tracing
 from qgov_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -250,6 +249,7 @@ def create_service_app(
         lifespan=lifespan,
         openapi_url=openapi_url,
         dependencies=[Depends(refuse_nul)],
+        telemetry=SERVER_TELEMETRY,
     )
     app.state.dependencies = dependencies
     app.state.settings = settings
@@ -274,10 +274,6 @@ def create_service_app(
         app.add_middleware(CORSMiddleware, **cors)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
-    # One server span per request; the per-message receive/send spans cost more than they tell.
-    FastAPIInstrumentor.instrument_app(
-        app, excluded_urls="healthz,readyz,metrics", exclude_spans=["receive", "send"]
-    )
     return app
 
 
