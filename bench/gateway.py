@@ -64,6 +64,7 @@ from bench.common import (
     repeat_runs,
     stack_session,
 )
+from bench.journey_stages import STAGES, Journey, Sample, stage_medians
 from bench.servers import (
     RawConnection,
     Server,
@@ -131,6 +132,8 @@ FEED_TAIL = 5_000  # changes past the deepest cursor read, so its pages are full
 FEED_SERIALS = 5_000_000  # feed-only enterprises are numbered from here (profiles from 0)
 PROFILES_CHECKED = 20
 PAGE_WARM_UP_ROUNDS = 10
+GRADE_CHANGED = "qgov.credit.grade.changed.v1"
+COMPLAINT_FILED = "qgov.complaints.complaint.filed.v1"
 FETCH_WAIT_MS = 10  # kafka_fetch_max_wait_ms for every consumer in (3); the default is 100
 POLL_S = 0.010
 ARRIVAL_TIMEOUT_S = 30.0
@@ -683,6 +686,17 @@ async def http_server(app) -> AsyncIterator[str]:
 class Platform:
     gateway: RunningService
     regulator: dict[str, str]  # headers
+    complaints: RunningService
+    credit: RunningService
+
+    def journey(self, stack: TestStack, source: RunningService, event_type: str) -> Journey:
+        [consumer] = self.gateway.runtime.consumers
+        return Journey(
+            event_type,
+            source_dsn=_dsn(stack, source.settings.database_name),
+            reader_dsn=_dsn(stack, self.gateway.settings.database_name),
+            reader_group=consumer.subscription.group_id,
+        )
 
 
 @contextlib.asynccontextmanager
@@ -719,7 +733,7 @@ async def platform(stack: TestStack) -> AsyncIterator[Platform]:
             service.app.state.token_verifier = gateway.app.state.token_verifier
         for service in (one, two, gateway):
             await service.consumers_assigned()
-        yield Platform(gateway, await _regulator(gateway))
+        yield Platform(gateway, await _regulator(gateway), complaints=one, credit=two)
 
 
 async def _regulator(gateway: RunningService) -> dict[str, str]:
@@ -765,13 +779,19 @@ class Arrival:
 
     seconds: float
     post_seconds: float
+    credit_code: str
+    started_at: float  # wall clock, to set beside the databases' timestamps
+
+    def sample(self) -> Sample:
+        at = self.started_at
+        return Sample(self.credit_code, at, at + self.post_seconds, at + self.seconds)
 
 
 async def record_to_feed(platform: Platform, code: str, after: str, within: float) -> Arrival:
     """A penalty for `code`, entered through the gateway, until its grade change is in the
     regulator's feed (read on from `after`, every POLL_S)."""
     client, headers = platform.gateway.client, platform.regulator
-    started = now()
+    started, started_at = now(), time.time()
     entered = await client.post("/api/v1/credit/records", json=penalty(code), headers=headers)
     posted = now()
     if entered.status_code != 201:
@@ -784,7 +804,7 @@ async def record_to_feed(platform: Platform, code: str, after: str, within: floa
             if item["credit_code"] == code:
                 if item["score"] >= item["previous_score"]:
                     raise RuntimeError(f"a penalty did not lower {code}'s score: {item}")
-                return Arrival(now() - started, posted - started)
+                return Arrival(now() - started, posted - started, code, started_at)
         after = page["next_cursor"] or after
         if now() > deadline:
             raise TimeoutError(f"{code}'s grade change not in the feed after {within:.0f}s")
@@ -795,7 +815,7 @@ async def complaint_to_profile(platform: Platform, code: str, within: float) -> 
     """An anonymous complaint about `code`, filed through the gateway, until the profile
     counts it (polled every POLL_S)."""
     client = platform.gateway.client
-    started = now()
+    started, started_at = now(), time.time()
     filed = await client.post("/api/v1/complaints", json=complaint(code))
     posted = now()
     if filed.status_code != 201:
@@ -806,7 +826,7 @@ async def complaint_to_profile(platform: Platform, code: str, within: float) -> 
         if response.status_code == 200 and (
             response.json()["complaints"]["complaints_received"] == 1
         ):
-            return Arrival(now() - started, posted - started)
+            return Arrival(now() - started, posted - started, code, started_at)
         if now() > deadline:
             raise TimeoutError(f"the complaint about {code} not in its profile after {within:.0f}s")
         await asyncio.sleep(POLL_S)
@@ -871,17 +891,30 @@ async def measure_latency(stack: TestStack, options: Options) -> dict[str, Any]:
             code = credit_code("440203", 200_000 + serial)
             within = WARM_UP_TIMEOUT_S if serial == 0 else ARRIVAL_TIMEOUT_S
             complaints.append(await complaint_to_profile(running, code, within))
-    records, complaints = records[1:], complaints[1:]
+        records, complaints = records[1:], complaints[1:]
+        stages = {
+            "record": await stage_medians(
+                running.journey(stack, running.credit, GRADE_CHANGED),
+                [arrival.sample() for arrival in records],
+            ),
+            "complaint": await stage_medians(
+                running.journey(stack, running.complaints, COMPLAINT_FILED),
+                [arrival.sample() for arrival in complaints],
+            ),
+        }
     ms = 1000.0
     return {
+        **{
+            f"{journey}_{stage}_p50": value
+            for journey, medians in stages.items()
+            for stage, value in medians.items()
+        },
         "raw_p50": percentile(raw, 50) * ms,
         "raw_p99": percentile(raw, 99) * ms,
         "record_p50": percentile([a.seconds for a in records], 50) * ms,
         "record_p99": percentile([a.seconds for a in records], 99) * ms,
-        "record_post_p50": percentile([a.post_seconds for a in records], 50) * ms,
         "complaint_p50": percentile([a.seconds for a in complaints], 50) * ms,
         "complaint_p99": percentile([a.seconds for a in complaints], 99) * ms,
-        "complaint_post_p50": percentile([a.post_seconds for a in complaints], 50) * ms,
         "arrived": (len(records), len(complaints)),
     }
 
@@ -1084,11 +1117,15 @@ def report(
     )
     console.print(
         f"seeding, setup only: {seeded.seconds:.1f}s for {options.enterprises:,} profiles, "
-        f"{seeded.submissions:,} submissions, {seeded.changes:,} credit changes; (3) of which "
-        f"the POST itself, p50: record {medians['record_post_p50']:.1f} ms, complaint "
-        f"{medians['complaint_post_p50']:.1f} ms",
+        f"{seeded.submissions:,} submissions, {seeded.changes:,} credit changes",
         highlight=False,
     )
+    for journey in ("record", "complaint"):
+        console.print(
+            f"(3) where a {journey}'s time goes, p50 ms (bench/journey_stages.py): "
+            + " · ".join(f"{stage} {medians[f'{journey}_{stage}_p50']:.1f}" for stage in STAGES),
+            highlight=False,
+        )
     problems = [problem for run in runs for problem in run["read_problems"]]
     arrived = [run["arrived"] for run in runs]
     ok = not problems and all(pair == (options.samples,) * 2 for pair in arrived)
