@@ -59,7 +59,9 @@ class ServiceSettings(BaseSettings):
     )
     outbox_batch_size: int = 500
     outbox_linger_s: float = Field(
-        0.01, ge=0, description="How long the relay lets commits gather after it is woken."
+        0.01,
+        ge=0,
+        description="How long the relay lets commits gather when they come closer together.",
     )
     consumer_batch_size: int = Field(100, description="Events a consumer applies per transaction.")
     consumer_max_attempts: int = 5
