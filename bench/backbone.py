@@ -51,11 +51,11 @@ from bench.common import (
     repeat_runs,
     stack_session,
 )
+from bench.effect_consumer import ASSIGNED, SETTINGS_VARIABLE, event_consumer
 from qgov_demo import SERVICE
 from qgov_demo.events import PingRecorded
 from qgov_demo.handlers import apply_pings, record_ping
-from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
-from qgov_shared.consumer import EventConsumer, Subscription
+from qgov_demo.main import DemoSettings
 from qgov_shared.db import create_engine, create_session_factory
 from qgov_shared.envelope import CONTENT_TYPE, CloudEvent
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
@@ -104,8 +104,9 @@ LEGEND = """\
 (d) record_ping + commit from concurrent tasks while a relay runs (on its own loop, as in a
     service); lag = commit → broker ack;
     raw asyncpg: the same two INSERTs per transaction; published_at/created_at are now() values
-(e) record_ping commits at a steady rate, relay + EventConsumer on their own loop, as in a
-    service; raw: send() → getmany"""
+(e) record_ping commits at a steady rate, the relay on its own loop beside the writers, as in
+    a service; the EventConsumer in a process of its own, as the consuming service
+    (bench/effect_consumer.py); raw: send() → getmany"""
 
 
 @dataclass(frozen=True)
@@ -372,80 +373,90 @@ def _ack_clock(
 # --- (e): commit → consumer effect at a steady rate --------------------------------------------
 
 
-class _EffectClock(UnitOfWork):
-    """A unit of work that notes when the pings its handler applied became durable."""
-
-    def __init__(self, *args: Any, effects: dict[int, float], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.applied: list[int] = []
-        self._effects = effects
-
-    async def commit(self) -> None:
-        await super().commit()
-        committed_at = now()
-        for ping_id in self.applied:
-            self._effects[ping_id] = committed_at
-
-
-async def _apply_pings_timed(events: list[CloudEvent], uow: UnitOfWork) -> None:
-    await apply_pings(events, uow)
-    if isinstance(uow, _EffectClock):
-        uow.applied.extend(event.data["ping_id"] for event in events)
-
-
 async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
     async with service_database(stack) as (settings, engine):
         topic = await made_topic(settings, "qgov.demo")
         sessions = create_session_factory(engine)
         prefix = settings.kafka_topic_prefix
-        effects: dict[int, float] = {}
-
-        def units() -> UnitOfWork:
-            return _EffectClock(sessions, topic_prefix=prefix, effects=effects)
-
-        # As in a service: relay and consumer together on a loop of their own, the consumer's
-        # units of work on an engine whose connections belong to that loop.
-        background_engine = create_engine(settings, pool_size=2)
-        background_sessions = create_session_factory(background_engine)
-        consumer = event_consumer(
-            settings,
-            topic,
-            _apply_pings_timed,
-            lambda: _EffectClock(background_sessions, topic_prefix=prefix, effects=effects),
-        )
+        # As in a service: the relay on a loop of its own beside the writers. The consumer is
+        # the other service, in a process of its own (bench/effect_consumer.py).
         relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
-
-        async def background(stop: asyncio.Event) -> None:
-            try:
-                await asyncio.gather(relay.run(stop), consumer.run(stop))
-            finally:
-                await background_engine.dispose()
-
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(run_in_own_loop("background", background, stop))]
+        tasks = [asyncio.create_task(run_in_own_loop("relay", relay.run, stop))]
         committed: dict[int, float] = {}
 
         async def commit_ping(index: int) -> None:
-            async with units() as uow:
+            async with UnitOfWork(sessions, topic_prefix=prefix) as uow:
                 ping = await record_ping(CODES[index % len(CODES)], MESSAGE, uow)
                 await uow.commit()
-                committed[ping.id] = now()
+                committed[ping.id] = time.time()  # wall clock, as the consumer's process notes
 
         try:
-            await wait_until(consumer.assigned.is_set, *tasks, what="consumer assignment")
-            await commit_ping(-1)  # warm-up: the relay's producer, the consumer's first fetch
-            await wait_until(lambda: len(effects) >= 1, *tasks, what="the warm-up effect")
-            committed.clear()
-            effects.clear()
-            await _at_rate(commit_ping, options.rate, options.seconds)
-            await wait_until(
-                lambda: committed.keys() <= effects.keys(), *tasks, what="every ping applied"
-            )
+            async with effect_consumer(settings, topic, stack.work_dir) as consumer:
+                await commit_ping(-1)  # warm-up: the relay's producer, the consumer's first fetch
+                await consumer.applied(engine, 1)
+                committed.clear()
+                await _at_rate(commit_ping, options.rate, options.seconds)
+                await consumer.applied(engine, len(committed) + 1)
+            effects = consumer.effects
         finally:
             stop.set()
             await asyncio.gather(*tasks)
     latencies = [(effects[ping_id] - at) * 1000 for ping_id, at in committed.items()]
     return {"e2e_p50": percentile(latencies, 50), "e2e_p99": percentile(latencies, 99)}
+
+
+class _ConsumerProcess:
+    """bench/effect_consumer.py, running; its effects once it has stopped."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.effects: dict[int, float] = {}
+
+    async def applied(self, engine: AsyncEngine, count: int) -> None:
+        """Until `count` pings have their receipts; fails if the consumer exits first."""
+        deadline = now() + DRAIN_TIMEOUT_S
+        while True:
+            async with engine.connect() as connection:
+                if await connection.scalar(text("SELECT count(*) FROM ping_receipts")) >= count:
+                    return
+            if self.process.returncode is not None:
+                raise RuntimeError(f"the effect consumer exited ({self.process.returncode})")
+            if now() > deadline:
+                raise TimeoutError(f"{count} receipts not written in {DRAIN_TIMEOUT_S:.0f}s")
+            await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def effect_consumer(
+    settings: ServiceSettings, topic: str, work_dir: Path
+) -> AsyncIterator[_ConsumerProcess]:
+    """The consumer's process, assigned; on leaving, stopped and its effects read."""
+    out = work_dir / f"effects-{uuid.uuid4().hex[:8]}.json"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.effect_consumer",
+        topic,
+        str(out),
+        env=os.environ | {SETTINGS_VARIABLE: settings.model_dump_json()},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    running = _ConsumerProcess(process)
+    try:
+        line = await asyncio.wait_for(process.stdout.readline(), ASSIGNMENT_TIMEOUT_S)
+        if line.decode().strip() != ASSIGNED:
+            raise RuntimeError("the effect consumer stopped before it was assigned")
+        yield running
+    except BaseException:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+        raise
+    process.terminate()
+    if (code := await process.wait()) != 0:
+        raise RuntimeError(f"the effect consumer failed on stopping ({code})")
+    running.effects = {int(k): v for k, v in json.loads(out.read_text()).items()}
 
 
 async def raw_latency(stack: TestStack, options: Options) -> dict[str, float]:
@@ -582,18 +593,6 @@ async def release(relay: OutboxRelay) -> None:
     stopped = asyncio.Event()
     stopped.set()
     await relay.run(stopped)
-
-
-def event_consumer(settings, topic, batch_handler, units) -> EventConsumer:
-    group = settings.kafka_topic_prefix + RECEIPTS_GROUP
-    return EventConsumer(
-        Subscription(group, topics=(topic,), batch_handler=batch_handler),
-        lambda group_id: new_consumer(settings, group_id),
-        lambda: new_producer(settings),
-        units,
-        max_attempts=settings.consumer_max_attempts,
-        retry_backoff_s=settings.consumer_retry_backoff_s,
-    )
 
 
 def _group_consumer(
