@@ -5,7 +5,7 @@ two costs: the work any exactly-once relay or consumer must do, and what QGov's 
 top. The floors measure the first, with the clients and statements alone:
 
     relay floor     the relay's two statements over N committed rows in batches of its size
-                    (the locked SELECT, the UPDATE marking them published), without sending;
+                    (the SELECT, the UPDATE marking them published), without sending;
                     combined with the raw produce rate of the same run, as a relay that waits
                     for a batch's acks before it marks the batch must do them one after the other
     consumer floor  a raw aiokafka group consumer (QGov's settings, getmany) that, per chunk
@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bench.common import PartitionsAssigned
 from qgov_shared.kafka import new_consumer
-from qgov_shared.outbox import LOCKED_UNPUBLISHED, MARK_PUBLISHED, RELAY_LOCK_ID
+from qgov_shared.outbox import LEAD, MARK_PUBLISHED, RELAY_LOCK_ID, UNPUBLISHED
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.uow import MARK_PROCESSED
 
@@ -42,18 +42,17 @@ def _dsn(settings: ServiceSettings) -> str:
 
 
 async def relay_statements(settings: ServiceSettings, rows: int) -> float:
-    """Rows per second through the relay's statements alone, every batch its own transaction."""
+    """Rows per second through the relay's statements alone, on a connection holding its lock."""
     connection = await asyncpg.connect(_dsn(settings))
     try:
+        if not await connection.fetchval(LEAD, RELAY_LOCK_ID):
+            raise RuntimeError("the relay floor's connection could not take the relay's lock")
         started, marked = now(), 0
         while marked < rows:
-            async with connection.transaction():
-                batch = await connection.fetch(
-                    LOCKED_UNPUBLISHED, RELAY_LOCK_ID, settings.outbox_batch_size
-                )
-                for row in batch:  # what the relay reads of each row before it sends it
-                    row["payload"].encode(), json.loads(row["headers"])
-                await connection.execute(MARK_PUBLISHED, [row["id"] for row in batch])
+            batch = await connection.fetch(UNPUBLISHED, settings.outbox_batch_size)
+            for row in batch:  # what the relay reads of each row before it sends it
+                row["payload"].encode(), json.loads(row["headers"])
+            await connection.execute(MARK_PUBLISHED, [row["id"] for row in batch])
             if not batch:
                 raise RuntimeError("the relay floor found no rows with rows still waiting")
             marked += len(batch)

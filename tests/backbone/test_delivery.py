@@ -1,5 +1,6 @@
 """An event committed through the outbox reaches its consumer exactly once in effect,
-duplicates change nothing, order per key holds, and a rolled-back transaction publishes nothing."""
+duplicates change nothing, order per key holds, one relay publishes at a time, and a rolled-back
+transaction publishes nothing."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import asyncio
 
 import pytest
 
-from qgov_demo import handlers
+from qgov_demo import SERVICE, handlers
+from qgov_demo.main import DemoSettings, create_app
 from qgov_shared.consumer import Subscription
-from qgov_shared.testing.stack import RunningService, wait_for
+from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 
 from .conftest import (
     ENTERPRISES,
@@ -76,6 +78,32 @@ async def test_order_per_enterprise_holds_with_concurrent_writers_and_two_relays
         assert await receipts(demo, credit_code) == ids
     assert await outbox_count(demo) == len(everything)
     relay_task.cancel()
+
+
+async def test_one_relay_publishes_and_another_takes_over_when_its_connection_goes(
+    stack: TestStack,
+) -> None:
+    async with run_service(
+        stack, SERVICE, create_app, DemoSettings, run_outbox_relay=False, run_consumers=False
+    ) as demo:
+        leader, follower = demo.runtime.outbox_relay(), demo.runtime.outbox_relay()
+        stopped = asyncio.Event()
+        try:
+            await record_ping(demo, ENTERPRISES[0], "first")
+            assert await leader.publish_batch() == 1
+            await record_ping(demo, ENTERPRISES[0], "second")
+            assert await follower.publish_batch() == 0, "the lock is the leader's"
+            assert await leader.publish_batch() == 1
+
+            stopped.set()
+            await leader.run(stopped)  # ends at once, closing its connection and the lock
+            await record_ping(demo, ENTERPRISES[0], "third")
+            assert await follower.publish_batch() == 1
+        finally:
+            stopped.set()
+            await follower.run(stopped)
+        assert await outbox_count(demo) == 3
+        assert await unpublished_count(demo) == 0
 
 
 async def test_rolled_back_transaction_publishes_nothing(demo: RunningService) -> None:

@@ -1,10 +1,11 @@
 """The outbox relay: publishes committed outbox rows to Kafka, in order, at least once.
 
-Each batch runs in one transaction holding a transaction-level advisory lock, so with two
-replicas only one publishes at a time and per-key order survives. Rows are read in id order,
-sent, and marked published only after the broker acknowledged all of them (acks=all); if the
-broker is down the transaction rolls back, the rows wait in the table, and the relay retries
-with capped exponential backoff.
+The relay that holds a session-level advisory lock on its connection is the one that publishes,
+so with two replicas only one does and per-key order survives; the lock goes with the
+connection, and another relay takes over at its next wake. Rows are read in id order, sent, and
+marked published only after the broker acknowledged all of them (acks=all); if the broker is
+down nothing is marked, the rows wait in the table, and the relay retries with capped
+exponential backoff. A batch needs no transaction of its own: two statements, each its own.
 
 The relay works on one connection of its own, outside the service's pool: it takes no
 request's turn, and it can run on an event loop of its own (`qgov_shared.loops`), where a busy
@@ -44,12 +45,13 @@ _MAX_BACKOFF_S = 5.0
 # is abandoned (rolled back, so its rows stay unpublished) and a fresh producer tries again.
 _DELIVERY_TIMEOUT_S = 15.0
 # Plain asyncpg statements: SQLAlchemy's per-row Row objects and expanding IN (...) were a
-# good share of a batch's CPU. The lock is taken in the batch's first statement (a CTE with a
-# volatile function runs once), a round trip fewer; no rows come back while another holds it.
-LOCKED_UNPUBLISHED = f"""
-    WITH relay AS (SELECT pg_try_advisory_xact_lock($1) AS holds)
-    SELECT id, topic, partition_key, payload, headers FROM {outbox_events.name}, relay
-    WHERE relay.holds AND published_at IS NULL ORDER BY id LIMIT $2"""
+# good share of a batch's CPU. Under load each round trip also waits for the interpreter behind
+# the service's requests, so a batch has two: a transaction around them (BEGIN, COMMIT) only
+# held a lock that the connection now holds for as long as it lives.
+LEAD = "SELECT pg_try_advisory_lock($1)"
+UNPUBLISHED = f"""
+    SELECT id, topic, partition_key, payload, headers FROM {outbox_events.name}
+    WHERE published_at IS NULL ORDER BY id LIMIT $1"""
 MARK_PUBLISHED = f"""
     UPDATE {outbox_events.name} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])"""
 
@@ -122,12 +124,13 @@ class OutboxRelay:
     async def publish_batch(self) -> int:
         """Publish up to one batch; the number of rows published (0 if another relay holds it)."""
         connection = await self._connection.opened()
-        async with connection.transaction():
-            rows = await connection.fetch(LOCKED_UNPUBLISHED, RELAY_LOCK_ID, self._batch_size)
-            if not rows:
-                return 0
-            await self._send_all(rows)
-            await connection.execute(MARK_PUBLISHED, [row["id"] for row in rows])
+        if not await self._connection.leads():
+            return 0
+        rows = await connection.fetch(UNPUBLISHED, self._batch_size)
+        if not rows:
+            return 0
+        await self._send_all(rows)
+        await connection.execute(MARK_PUBLISHED, [row["id"] for row in rows])
         return len(rows)
 
     async def _send_all(self, rows) -> None:
@@ -172,14 +175,15 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
 
 
 class _RelayConnection:
-    """The relay's connection: its batches run on it and it LISTENs for the outbox's commit
-    notices. Re-opened when it drops; while it cannot listen, `wait` just sleeps (the relay
-    then polls)."""
+    """The relay's connection: its batches run on it, it holds the relay's lock, and it LISTENs
+    for the outbox's commit notices. Re-opened when it drops; while it cannot listen, `wait`
+    just sleeps (the relay then polls)."""
 
     def __init__(self, database_url: str) -> None:
         self._dsn = libpq_dsn(database_url)
         self._connection: asyncpg.Connection | None = None
         self._listening = False
+        self._leading = False
         self._notified = asyncio.Event()
 
     async def opened(self) -> asyncpg.Connection:
@@ -189,6 +193,14 @@ class _RelayConnection:
                 self._dsn, server_settings={"application_name": RELAY_APPLICATION_NAME}
             )
         return self._connection
+
+    async def leads(self) -> bool:
+        """Whether this connection holds the relay's lock, trying for it once if not (a
+        session-level lock is taken again at every try, so a holder does not ask twice)."""
+        if not self._leading:
+            connection = await self.opened()
+            self._leading = await connection.fetchval(LEAD, RELAY_LOCK_ID)
+        return self._leading
 
     async def listen(self) -> None:
         """Make sure the connection is listening; a failure only means polling for now."""
@@ -223,7 +235,7 @@ class _RelayConnection:
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None
-        self._listening = False
+        self._listening = self._leading = False
         if connection is not None:
             with contextlib.suppress(Exception):
                 await connection.close(timeout=5)
