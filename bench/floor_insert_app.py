@@ -34,7 +34,14 @@ from datetime import UTC, datetime
 import asyncpg
 from fastapi import FastAPI, Request, status
 
-from bench.baseline_insert_app import INSERT, TABLE, Complaint, Receipt, insert_arguments
+from bench.baseline_insert_app import (
+    INSERT,
+    TABLE,
+    Complaint,
+    Receipt,
+    add_readyz,
+    insert_arguments,
+)
 from qgov_shared.db import libpq_dsn
 from qgov_shared.kafka import new_producer
 from qgov_shared.loops import run_in_own_loop
@@ -116,9 +123,5 @@ def create_app() -> FastAPI:
             await connection.execute(OUTBOX_INSERT, *outbox_arguments(topic, body, row))
         return Receipt(id=row["id"], received_at=row["received_at"])
 
-    @app.get("/readyz")
-    async def readyz(request: Request) -> dict[str, str]:
-        await request.app.state.pool.fetchval("SELECT 1")
-        return {"status": "ready"}
-
+    add_readyz(app)
     return app
