@@ -1,9 +1,10 @@
 """No personal data leaves the complaints service by a side door: the name, phone, address and
 identity number of a complainant, a reporter and an Open311 filer appear in no event the
-service published, no log line written meanwhile and no attribute of a span it traced, its
-refusals of bad filings included; nor, once a complaint has gone through its whole procedure
-and its events have reached the services that consume them (credit, the gateway), in any text
-or JSON column of their databases, or in the gateway's profile and overview answers."""
+service published, no log line written meanwhile (its own or an OpenTelemetry log record) and
+no attribute of a span it traced, its refusals of bad filings included; nor, once a complaint
+has gone through its whole procedure and its events have reached the services that consume
+them (credit, the gateway), in any text or JSON column of their databases, or in the gateway's
+profile and overview answers."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from opentelemetry import trace
+from opentelemetry import _logs, trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import text
@@ -43,6 +46,21 @@ def spans() -> Iterator[InMemorySpanExporter]:
     the exporter is shut down after, and stores nothing more."""
     exporter = InMemorySpanExporter()
     trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
+    yield exporter
+    exporter.shutdown()
+
+
+@pytest.fixture
+def otel_logs() -> Iterator[InMemoryLogRecordExporter]:
+    """Every OpenTelemetry log record emitted while the test runs, as a log pipeline would get
+    them (FastAPI's telemetry writes one for a refused request, with its input, when a logger
+    provider exists)."""
+    exporter = InMemoryLogRecordExporter()
+    provider = _logs.get_logger_provider()
+    if not isinstance(provider, LoggerProvider):
+        provider = LoggerProvider()
+        _logs.set_logger_provider(provider)
+    provider.add_log_record_processor(SimpleLogRecordProcessor(exporter))
     yield exporter
     exporter.shutdown()
 
@@ -92,7 +110,7 @@ def _found_in(texts: list[str]) -> list[str]:
     return sorted({value for value in PERSONAL for text in texts if value in text})
 
 
-async def test_personal_data_is_in_no_event_log_line_or_span(complaints, caplog, spans):
+async def test_personal_data_is_in_no_event_log_line_or_span(complaints, caplog, spans, otel_logs):
     service, url = complaints
     caplog.set_level(logging.INFO)  # what production logs
     caplog.set_level(logging.INFO, logger="httpx")  # whatever an earlier test left it at
@@ -114,10 +132,12 @@ async def test_personal_data_is_in_no_event_log_line_or_span(complaints, caplog,
         for span in spans.get_finished_spans()
     ]
     log_lines = [f"{record.getMessage()} {vars(record)}" for record in caplog.records]
+    log_records = [data.log_record.to_json() for data in otel_logs.get_finished_logs()]
     assert len(events) >= 3  # the filings and the decision
     assert len(log_lines) >= 5  # the capture works: at least the client's line per request
     assert _found_in([json.dumps(event, ensure_ascii=False) for event in events]) == []
     assert _found_in(log_lines) == []
+    assert _found_in(log_records) == []
     assert len(attributes) >= 6  # a server span per request at least
     assert _found_in(attributes) == []
 

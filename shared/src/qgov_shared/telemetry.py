@@ -44,6 +44,9 @@ SERVER_TELEMETRY: TelemetryConfig = {
     # (~9% of a profile read's CPU); the spans per dependency, endpoint and serialization cost
     # more than they tell.
     "operation_spans": False,
+    # Its log records of a refused request carry the input, which can be personal data (a
+    # complainant's name and phone): none go to a log pipeline.
+    "logs": False,
     "exclude": lambda scope: scope.get("path") in _UNTRACED_PATHS,
 }
 
