@@ -42,7 +42,7 @@ RELAY_APPLICATION_NAME = "qgov-outbox-relay"
 _FIRST_BACKOFF_S = 0.05
 _MAX_BACKOFF_S = 5.0
 # A producer whose broker vanished can wait on its deliveries indefinitely; past this the batch
-# is abandoned (rolled back, so its rows stay unpublished) and a fresh producer tries again.
+# is abandoned (never marked, so its rows stay unpublished) and a fresh producer tries again.
 _DELIVERY_TIMEOUT_S = 15.0
 # Plain asyncpg statements: SQLAlchemy's per-row Row objects and expanding IN (...) were a
 # good share of a batch's CPU. Under load each round trip also waits for the interpreter behind
