@@ -166,7 +166,10 @@ class Runtime:
     def every(
         self, name: str, interval_s: float, tick: Callable[[], Coroutine[Any, Any, None]]
     ) -> None:
-        """Run `tick` now and then every `interval_s` until the service stops."""
+        """Run `tick` now and then every `interval_s` until the service stops; in a replica
+        that runs no periodic work (`run_periodic_work`), never."""
+        if not self.settings.run_periodic_work:
+            return
 
         async def repeat() -> None:
             while not self.stop.is_set():

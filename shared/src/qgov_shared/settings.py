@@ -54,6 +54,9 @@ class ServiceSettings(BaseSettings):
 
     run_outbox_relay: bool = Field(True, description="Publish this replica's outbox.")
     run_consumers: bool = Field(True, description="Consume events in this replica.")
+    run_periodic_work: bool = Field(
+        True, description="Run this replica's periodic work: scans, sweeps, regrades, tidying."
+    )
     outbox_poll_interval_s: float = Field(
         1.0, description="The relay's fallback poll; a commit wakes it at once (LISTEN/NOTIFY)."
     )

@@ -220,8 +220,9 @@ def clock() -> TestClock:
 
 @contextlib.asynccontextmanager
 async def open_desk(stack: TestStack, clock: TestClock, **overrides: Any) -> AsyncIterator[Desk]:
-    """A fresh complaints service whose scanner waits (the tests run it themselves)."""
-    settings = {"run_consumers": False, "overdue_scan_interval_s": 3600, **overrides}
+    """A fresh complaints service whose scanner does not run: the tests run it themselves, at
+    the clock's time (`Desk.announce_overdue`)."""
+    settings = {"run_consumers": False, "run_periodic_work": False, **overrides}
     async with run_service(
         stack,
         SERVICE,

@@ -39,7 +39,7 @@ async def test_checks_and_frontrunner_titles_become_records_that_move_the_grade(
         lambda settings: create_standards_app(settings, clock=clock),
         StandardsSettings,
         run_consumers=False,
-        ranking_interval_s=3600,
+        run_periodic_work=False,
     ) as standards:
         standards.app.state.token_verifier = KEYS.verifier()
         prefix = standards.settings.kafka_topic_prefix

@@ -191,7 +191,7 @@ def clock() -> TestClock:
 async def open_bureau(
     stack: TestStack, clock: TestClock, **overrides: Any
 ) -> AsyncIterator[Bureau]:
-    settings = {"run_consumers": False, "finalise_interval_s": 3600, **overrides}
+    settings = {"run_consumers": False, "run_periodic_work": False, **overrides}
     async with run_service(
         stack,
         SERVICE,

@@ -165,7 +165,7 @@ def clock() -> TestClock:
 async def open_registry(
     stack: TestStack, clock: TestClock, **overrides: Any
 ) -> AsyncIterator[Registry]:
-    settings = {"run_consumers": False, "ranking_interval_s": 3600, **overrides}
+    settings = {"run_consumers": False, "run_periodic_work": False, **overrides}
     async with run_service(
         stack,
         SERVICE,

@@ -171,7 +171,9 @@ async def test_a_new_plan_version_reranks_the_category(registry: Registry):
 
 
 async def test_the_ranker_runs_by_itself(stack: TestStack, clock: TestClock):
-    async with open_registry(stack, clock, ranking_interval_s=0.05) as registry:
+    async with open_registry(
+        stack, clock, run_periodic_work=True, ranking_interval_s=0.05
+    ) as registry:
         await _set_plan(registry)
         declared = await registry.declared(milk("25", "0.1", 1))
 

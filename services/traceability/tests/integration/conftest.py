@@ -165,7 +165,7 @@ def clock() -> TestClock:
 
 @contextlib.asynccontextmanager
 async def open_desk(stack: TestStack, clock: TestClock, **overrides: Any) -> AsyncIterator[Desk]:
-    settings = {"run_consumers": False, "subscription_interval_s": 3600.0, **overrides}
+    settings = {"run_consumers": False, "run_periodic_work": False, **overrides}
     async with run_service(
         stack,
         SERVICE,

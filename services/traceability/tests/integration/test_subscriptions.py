@@ -49,7 +49,13 @@ async def partner(stack, clock) -> AsyncIterator[tuple[Desk, Webhook, str]]:
     hook = Webhook()
     async with (
         HttpServer(hook.app) as server,
-        open_desk(stack, clock, allow_private_webhooks=True, subscription_interval_s=0.05) as desk,
+        open_desk(
+            stack,
+            clock,
+            allow_private_webhooks=True,
+            run_periodic_work=True,
+            subscription_interval_s=0.05,
+        ) as desk,
     ):
         yield desk, hook, f"{server.url}/epcis-hook"
 
