@@ -8,10 +8,11 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Literal
 
 import httpx
+
+from qgov_shared.http.clients import pooled_client
 
 
 class CircuitOpen(Exception):
@@ -87,15 +88,4 @@ class Upstreams:
 
 
 def upstream_clients(urls: dict[str, str], timeout_s: float) -> dict[str, httpx.AsyncClient]:
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-    # The gateway passes cookies between a browser and the pages; it keeps none (no domain is
-    # allowed), or its pooled client would hand one visitor's session to the next.
-    return {
-        service: httpx.AsyncClient(
-            base_url=url,
-            timeout=timeout_s,
-            limits=limits,
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-        )
-        for service, url in urls.items()
-    }
+    return {service: pooled_client(url, timeout_s) for service, url in urls.items()}

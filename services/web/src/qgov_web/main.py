@@ -4,7 +4,6 @@ published keys), the page renderer and the CSRF signer are built here once."""
 from __future__ import annotations
 
 import logging
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from qgov_shared.app import Runtime, create_service_app
 from qgov_shared.auth import JwksKeySource, TokenVerifier
 from qgov_shared.clock import Clock, system_clock
+from qgov_shared.http.clients import pooled_client
 from qgov_web import pages, sessions
 from qgov_web.csrf import CsrfSigner
 from qgov_web.dependencies import WebDependencies, WebSettings
@@ -29,13 +29,7 @@ def create_app(settings: WebSettings | None = None, *, clock: Clock = system_clo
     settings = settings or WebSettings()
     # httpx logs every request's URL at INFO, and a case's URL names its tracking number.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    client = httpx.AsyncClient(
-        base_url=settings.gateway_url,
-        timeout=settings.gateway_timeout_s,
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
-        # One client for every visitor: it must keep no cookie the platform might set.
-        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-    )
+    client = pooled_client(settings.gateway_url, settings.gateway_timeout_s)
     deps = WebDependencies(
         settings=settings,
         clock=clock,
