@@ -61,6 +61,7 @@ from qgov_shared.envelope import CONTENT_TYPE, CloudEvent
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.loops import run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
+from qgov_shared.relay_process import run_relay_process
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.testing.stack import TestStack
 from qgov_shared.uow import UnitOfWork
@@ -101,12 +102,12 @@ LEGEND = """\
 (f) EventConsumer + demo apply_pings draining the relayed events, timed from its assignment
 (g) the relay's statements alone over N rows, combined with (a): 1 ÷ (1/(a) + 1/statements)
 (h) bare aiokafka + asyncpg applying the events exactly once with QGov's statements, no layers
-(d) record_ping + commit from concurrent tasks while a relay runs (on its own loop, as in a
-    service); lag = commit → broker ack;
+(d) record_ping + commit from concurrent tasks while a relay runs on a loop of its own, for
+    both sides alike (its producer notes each ack in this process); lag = commit → broker ack;
     raw asyncpg: the same two INSERTs per transaction; published_at/created_at are now() values
-(e) record_ping commits at a steady rate, the relay on its own loop beside the writers, as in
-    a service; the EventConsumer in a process of its own, as the consuming service
-    (bench/effect_consumer.py); raw: send() → getmany"""
+(e) record_ping commits at a steady rate, the relay in a process of its own started by the
+    writers', as a service runs it; the EventConsumer in a process of its own, as the consuming
+    service (bench/effect_consumer.py); raw: send() → getmany"""
 
 
 @dataclass(frozen=True)
@@ -378,11 +379,11 @@ async def end_to_end(stack: TestStack, options: Options) -> dict[str, float]:
         topic = await made_topic(settings, "qgov.demo")
         sessions = create_session_factory(engine)
         prefix = settings.kafka_topic_prefix
-        # As in a service: the relay on a loop of its own beside the writers. The consumer is
-        # the other service, in a process of its own (bench/effect_consumer.py).
-        relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
+        # As in a service: the relay in a process of its own, started by the writers'
+        # (qgov_shared.relay_process). The consumer is the other service, in a process of
+        # its own too (bench/effect_consumer.py).
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(run_in_own_loop("relay", relay.run, stop))]
+        tasks = [asyncio.create_task(run_relay_process(settings, stop))]
         committed: dict[int, float] = {}
 
         async def commit_ping(index: int) -> None:

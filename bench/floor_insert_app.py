@@ -7,7 +7,8 @@ What it adds to the baseline, each the way a service does it:
 
 - durability: the complaint's row and its event's outbox row in one transaction, on a database
   migrated as the complaints service's (its `outbox_events`, with the commit-notice trigger),
-  and QGov's `OutboxRelay` publishing them with `acks=all`, on a loop of its own;
+  and QGov's `OutboxRelay` publishing them with `acks=all`, in a process of its own (or on a
+  loop of its own with `QGOV_OUTBOX_RELAY_PROCESS=false`), as the service runs it;
 - the event: a CloudEvent 1.0 JSON document (id, source, type, subject, time, data), keyed by
   the respondent's credit code;
 - telemetry with its production defaults: QGov's tracer provider and one server span per
@@ -46,6 +47,7 @@ from qgov_shared.db import libpq_dsn
 from qgov_shared.kafka import new_producer
 from qgov_shared.loops import run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
+from qgov_shared.relay_process import run_relay_process
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.telemetry import SERVER_TELEMETRY, configure_tracing
 
@@ -86,6 +88,14 @@ def outbox_arguments(topic: str, body: Complaint, row: asyncpg.Record) -> tuple:
     )
 
 
+async def _relay(settings: ServiceSettings, stop: asyncio.Event) -> None:
+    if settings.outbox_relay_process:
+        await run_relay_process(settings, stop)
+    else:
+        relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
+        await run_in_own_loop("outbox-relay", relay.run, stop)
+
+
 def create_app() -> FastAPI:
     settings = ServiceSettings(service_name="complaints")
     topic = settings.kafka_topic_prefix + "qgov.complaints"
@@ -98,9 +108,8 @@ def create_app() -> FastAPI:
         )
         await pool.execute(TABLE)
         app.state.pool = pool
-        relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
         stop = asyncio.Event()
-        relaying = asyncio.create_task(run_in_own_loop("outbox-relay", relay.run, stop))
+        relaying = asyncio.create_task(_relay(settings, stop))
         try:
             yield
         finally:

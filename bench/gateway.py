@@ -707,6 +707,7 @@ async def platform(stack: TestStack) -> AsyncIterator[Platform]:
         "kafka_topic_prefix": f"b{uuid.uuid4().hex[:10]}.",
         "kafka_fetch_max_wait_ms": FETCH_WAIT_MS,
         "log_level": "WARNING",
+        "outbox_relay_process": True,  # as a service runs it (the test kit's is on a thread)
     }
     prefix = common["kafka_topic_prefix"]
     # The topics exist before the consumers subscribe, so none waits for a metadata refresh.

@@ -10,7 +10,8 @@ bench's enterprises, which the complaints service publishes, credit's intake and
 read model consume; and reads every enterprise's profile through the gateway, twice. When every
 filed complaint has reached both consumers, RSS is read again (after the load).
 
-RSS is VmRSS from /proc (Linux): the process's pages in memory, shared libraries included.
+RSS is VmRSS from /proc (Linux): the process's pages in memory, shared libraries included. A
+service's figure is its process's and its relay process's together (qgov_shared.relay_process).
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from sqlalchemy.engine import make_url
 
 from bench.common import bench_parser, console, parse_sizes, stack_session
 from bench.complaints import CREDIT_CODES, complaint_bodies
-from bench.servers import Server, server_env, start_uvicorn, stop_process, wait_ready
+from bench.servers import (
+    Server,
+    children_of,
+    server_env,
+    start_uvicorn,
+    stop_process,
+    wait_ready,
+)
 from qgov_shared.devstack.embedded import free_port
 from qgov_shared.service import ServiceSpec, installed_services
 from qgov_shared.testing.stack import TestStack
@@ -42,6 +50,11 @@ QUICK = {"complaints": 300}
 
 
 def rss_mb(pid: int) -> float:
+    """A service's resident memory: its process's and its relay process's."""
+    return sum(_own_rss_mb(process) for process in [pid, *children_of(pid)])
+
+
+def _own_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024

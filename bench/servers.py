@@ -205,12 +205,32 @@ class RawConnection(asyncio.Protocol):
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process so far (Linux), or None."""
+    """User + system CPU time so far (Linux) of a process, the children it runs (a service's
+    relay process) and those it has reaped; or None."""
+    own = _cpu_of(pid, with_reaped=True)
+    if own is None:
+        return None
+    return own + sum(_cpu_of(child) or 0.0 for child in children_of(pid))
+
+
+def _cpu_of(pid: int, *, with_reaped: bool = False) -> float | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if with_reaped:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes `pid` started that are running (Linux)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            children += [int(child) for child in task.read_text().split()]
+    return children
 
 
 async def cpu_in_use(seconds: float = 1.0) -> float | None:

@@ -40,8 +40,9 @@ from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.http.security import SecurityHeadersMiddleware, cors_options
 from qgov_shared.http.text import refuse_nul
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
-from qgov_shared.loops import run_in_own_loop
+from qgov_shared.loops import Work, run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
+from qgov_shared.relay_process import run_relay_process
 from qgov_shared.settings import ServiceSettings
 from qgov_shared.telemetry import SERVER_TELEMETRY, configure_logging, configure_tracing
 from qgov_shared.uow import UnitOfWork
@@ -208,9 +209,13 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(settings, dependencies.clock)
         app.state.runtime = runtime
-        background = {}
+        background: dict[str, Work] = {}  # on the background loop's thread
+        processes: dict[str, Work] = {}  # each in a child process, kept by this loop
         if settings.run_outbox_relay:
-            background["outbox-relay"] = runtime.outbox_relay().run
+            if settings.outbox_relay_process:
+                processes["outbox-relay"] = functools.partial(run_relay_process, settings)
+            else:
+                background["outbox-relay"] = runtime.outbox_relay().run
             retention = Retention.from_settings(settings)
             runtime.every(
                 "housekeeping",
@@ -223,11 +228,16 @@ def create_service_app(
                 background[f"consumer:{consumer.subscription.group_id}"] = consumer.run
 
         async def provision_then_run_background() -> None:
-            # First: a consumer subscribing to a missing topic would have the broker create it
-            # with the broker's defaults, not the platform's partition count.
+            # First: a consumer subscribing to a missing topic, or a relay publishing to one,
+            # would have the broker create it with its defaults, not the platform's partitions.
             await _provision_topics(runtime, subscriptions)
-            if background:
-                await runtime.run_background(background)
+            await asyncio.gather(
+                *(
+                    _supervised(name, functools.partial(keep, runtime.stop), runtime.stop)
+                    for name, keep in processes.items()
+                ),
+                *([runtime.run_background(background)] if background else []),
+            )
 
         runtime.spawn("topics and background work", provision_then_run_background)
         if on_startup is not None:

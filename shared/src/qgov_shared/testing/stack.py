@@ -79,6 +79,10 @@ class TestStack:
             "kafka_session_timeout_ms": session_timeout,
             "kafka_heartbeat_interval_ms": session_timeout // 6,
             "consumer_retry_backoff_s": 0.01,
+            # A relay process costs each service start ~1 s of CPU, which the suite's hundreds
+            # of starts cannot spend: the same relay runs beside the consumers instead, and
+            # tests/backbone/test_relay_process.py runs it in its process.
+            "outbox_relay_process": False,
             # Tests file far more than a citizen would; tests of the limit set their own.
             "public_rate_burst": 100_000,
             "log_json": False,
