@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -18,10 +20,17 @@ from qgov_shared.testing.stack import RunningService, TestStack, run_service
 ENTERPRISES = ("91350100M000100Y43", "91110000802100433B", "9144030071526726XG")
 
 
+@contextlib.asynccontextmanager
+async def running_demo(stack: TestStack, **overrides: Any) -> AsyncIterator[RunningService]:
+    """The demo service with these settings, its consumers in their group."""
+    async with run_service(stack, SERVICE, create_app, DemoSettings, **overrides) as service:
+        await service.consumers_assigned()
+        yield service
+
+
 @pytest.fixture
 async def demo(stack: TestStack) -> AsyncIterator[RunningService]:
-    async with run_service(stack, SERVICE, create_app, DemoSettings) as service:
-        await service.consumers_assigned()
+    async with running_demo(stack) as service:
         yield service
 
 

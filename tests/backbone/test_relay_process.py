@@ -17,7 +17,7 @@ from qgov_demo import SERVICE
 from qgov_demo.main import DemoSettings, create_app
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 
-from .conftest import ENTERPRISES, receipts, record_ping
+from .conftest import ENTERPRISES, receipts, record_ping, running_demo
 
 RELAY_MODULE = b"qgov_shared.relay_process"
 
@@ -33,10 +33,7 @@ asyncio.run(run_relay_process(settings, asyncio.Event()))
 
 @pytest.fixture
 async def demo(stack: TestStack) -> AsyncIterator[RunningService]:
-    async with run_service(
-        stack, SERVICE, create_app, DemoSettings, outbox_relay_process=True
-    ) as service:
-        await service.consumers_assigned()
+    async with running_demo(stack, outbox_relay_process=True) as service:
         yield service
 
 

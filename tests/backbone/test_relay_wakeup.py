@@ -10,12 +10,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import text
 
-from qgov_demo import SERVICE
-from qgov_demo.main import DemoSettings, create_app
 from qgov_shared.outbox import RELAY_APPLICATION_NAME
-from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
+from qgov_shared.testing.stack import RunningService, TestStack, wait_for
 
-from .conftest import ENTERPRISES, receipts, record_ping
+from .conftest import ENTERPRISES, receipts, record_ping, running_demo
 
 # Far longer than any wait below: only a commit notice can explain a prompt publication.
 POLL_INTERVAL_S = 600.0
@@ -26,24 +24,15 @@ LINGER_S = 6.0
 
 @pytest.fixture
 async def demo_that_never_polls(stack: TestStack) -> AsyncIterator[RunningService]:
-    async with run_service(
-        stack, SERVICE, create_app, DemoSettings, outbox_poll_interval_s=POLL_INTERVAL_S
-    ) as service:
-        await service.consumers_assigned()
+    async with running_demo(stack, outbox_poll_interval_s=POLL_INTERVAL_S) as service:
         yield service
 
 
 @pytest.fixture
 async def demo_that_lingers(stack: TestStack) -> AsyncIterator[RunningService]:
-    async with run_service(
-        stack,
-        SERVICE,
-        create_app,
-        DemoSettings,
-        outbox_poll_interval_s=POLL_INTERVAL_S,
-        outbox_linger_s=LINGER_S,
+    async with running_demo(
+        stack, outbox_poll_interval_s=POLL_INTERVAL_S, outbox_linger_s=LINGER_S
     ) as service:
-        await service.consumers_assigned()
         yield service
 
 
