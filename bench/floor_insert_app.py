@@ -43,13 +43,13 @@ from bench.baseline_insert_app import (
     add_readyz,
     insert_arguments,
 )
-from qgov_shared.db import libpq_dsn
+from qgov_shared.http.telemetry import SERVER_TELEMETRY
 from qgov_shared.kafka import new_producer
 from qgov_shared.loops import run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.relay_process import run_relay_process
-from qgov_shared.settings import ServiceSettings
-from qgov_shared.telemetry import SERVER_TELEMETRY, configure_tracing
+from qgov_shared.settings import ServiceSettings, libpq_dsn
+from qgov_shared.telemetry import configure_tracing
 
 EVENT_TYPE = "qgov.complaints.complaint.filed.v1"
 OUTBOX_INSERT = """

@@ -38,13 +38,14 @@ from qgov_shared.http.openapi import install_problem_docs
 from qgov_shared.http.problems import install_problem_handlers
 from qgov_shared.http.ratelimit import RateLimiter
 from qgov_shared.http.security import SecurityHeadersMiddleware, cors_options
+from qgov_shared.http.telemetry import SERVER_TELEMETRY
 from qgov_shared.http.text import refuse_nul
 from qgov_shared.kafka import ensure_topics, new_consumer, new_producer
 from qgov_shared.loops import Work, run_in_own_loop
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.relay_process import run_relay_process
 from qgov_shared.settings import ServiceSettings
-from qgov_shared.telemetry import SERVER_TELEMETRY, configure_logging, configure_tracing
+from qgov_shared.telemetry import configure_logging, configure_tracing
 from qgov_shared.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

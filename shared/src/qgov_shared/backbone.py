@@ -23,13 +23,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from qgov_shared.outbox import OUTBOX_TABLE
+
 metadata = MetaData()
 
-OUTBOX_CHANNEL = "qgov_outbox"
-"""The channel an insert into `outbox_events` notifies on commit (migration backbone_0002)."""
-
 outbox_events = Table(
-    "outbox_events",
+    OUTBOX_TABLE,
     metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("event_id", String(64), nullable=False, unique=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from qgov_shared.settings import ServiceSettings
+from qgov_shared.settings import ServiceSettings, database_url_for, libpq_dsn
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -58,7 +58,7 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 async def ensure_database(database_url: str, *, template: str | None = None) -> bool:
     """Create the database named in `database_url` if missing; True when it was created."""
     url = make_url(database_url)
-    connection = await asyncpg.connect(libpq_dsn(url.set(database="postgres")))
+    connection = await asyncpg.connect(libpq_dsn(database_url_for(database_url, "postgres")))
     try:
         exists = await connection.fetchval(
             "SELECT 1 FROM pg_database WHERE datname = $1", url.database
@@ -77,13 +77,8 @@ async def ensure_database(database_url: str, *, template: str | None = None) -> 
 
 async def drop_database(database_url: str) -> None:
     url = make_url(database_url)
-    connection = await asyncpg.connect(libpq_dsn(url.set(database="postgres")))
+    connection = await asyncpg.connect(libpq_dsn(database_url_for(database_url, "postgres")))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
     finally:
         await connection.close()
-
-
-def libpq_dsn(url: str | URL) -> str:
-    """asyncpg speaks libpq URLs, without SQLAlchemy's `+driver` suffix."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -28,13 +28,16 @@ from collections.abc import Callable
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
-from qgov_shared.backbone import OUTBOX_CHANNEL, outbox_events
-from qgov_shared.db import libpq_dsn
-from qgov_shared.settings import ServiceSettings
+from qgov_shared.settings import ServiceSettings, libpq_dsn
 from qgov_shared.telemetry import producer_span
 
 log = logging.getLogger(__name__)
 
+OUTBOX_TABLE = "outbox_events"
+"""The table the relay reads (`backbone.outbox_events`, named here so the relay's process need
+not load SQLAlchemy)."""
+OUTBOX_CHANNEL = "qgov_outbox"
+"""The channel an insert into the outbox notifies on commit (migration backbone_0002)."""
 # Any constant works: every service has a database of its own.
 RELAY_LOCK_ID = 0x7167_6F76  # "qgov"
 RELAY_APPLICATION_NAME = "qgov-outbox-relay"
@@ -50,10 +53,10 @@ _DELIVERY_TIMEOUT_S = 15.0
 # held a lock that the connection now holds for as long as it lives.
 LEAD = "SELECT pg_try_advisory_lock($1)"
 UNPUBLISHED = f"""
-    SELECT id, topic, partition_key, payload, headers FROM {outbox_events.name}
+    SELECT id, topic, partition_key, payload, headers FROM {OUTBOX_TABLE}
     WHERE published_at IS NULL ORDER BY id LIMIT $1"""
 MARK_PUBLISHED = f"""
-    UPDATE {outbox_events.name} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])"""
+    UPDATE {OUTBOX_TABLE} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])"""
 
 
 class OutboxRelay:

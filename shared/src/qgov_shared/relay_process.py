@@ -8,7 +8,8 @@ load each step of a batch waits for it behind them. At 500 commits/s a commit to
 
 The service writes the child its settings on stdin and keeps the pipe open: the child stops
 when it reads the end of it, so it ends with the service, on a clean stop or when the service
-dies without a word. If the child exits on its own, the service's supervisor starts another.
+dies without a word. Signals meant for the service (a terminal's Ctrl-C) do not reach it. If
+the child exits on its own, the service's supervisor starts another.
 
     python -m qgov_shared.relay_process   (one line of settings as JSON on stdin)
 """
@@ -35,7 +36,13 @@ _STOP_TIMEOUT_S = 20.0
 async def run_relay_process(settings: ServiceSettings, stop: asyncio.Event) -> None:
     """Run the relay's process until `stop`; raises if it exits before."""
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", __name__, stdin=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        __name__,
+        stdin=asyncio.subprocess.PIPE,
+        # Out of the terminal's process group: a Ctrl-C is the service's to handle, and would
+        # otherwise interrupt the child mid-import, before it can stop cleanly.
+        start_new_session=True,
     )
     exited = asyncio.ensure_future(child.wait())
     stopped = asyncio.ensure_future(stop.wait())
@@ -78,9 +85,10 @@ async def _relay_until_told_to_stop() -> None:
         settings.service_name,
         sample_ratio=settings.trace_sample_ratio,
         sql_statements=settings.trace_sql_statements,
+        http_clients=False,
     )
     stop = asyncio.Event()
-    # Ctrl-C in `make run` reaches the whole process group: end the batch, as on SIGTERM.
+    # Signalled by hand, it ends its batch as when its service goes.
     for stopping_signal in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(stopping_signal, stop.set)
     until_the_service_goes = asyncio.ensure_future(stdin.read())

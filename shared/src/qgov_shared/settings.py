@@ -1,17 +1,19 @@
 """Settings shared by every service, read from `QGOV_`-prefixed environment variables.
 
 A service subclasses `ServiceSettings`, fixing its own name and port; nothing is read at
-import time, so tests build settings (and apps) with whatever values they need.
+import time, so tests build settings (and apps) with whatever values they need. Database URLs
+are handled with urllib, not SQLAlchemy: the relay's process (`relay_process`) reads settings
+and never loads SQLAlchemy, ~35 MB of it and its company.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Self
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_DEMO_SECRET = "demo-secret"
@@ -158,5 +160,10 @@ class ServiceSettings(BaseSettings):
 
 def database_url_for(server_url: str, database: str) -> str:
     """The same server and credentials, another database, always with the asyncpg driver."""
-    url = make_url(server_url).set(drivername="postgresql+asyncpg", database=database)
-    return url.render_as_string(hide_password=False)
+    parts = urlsplit(server_url)
+    return urlunsplit(("postgresql+asyncpg", parts.netloc, "/" + quote(database), parts.query, ""))
+
+
+def libpq_dsn(url: str) -> str:
+    """asyncpg speaks libpq URLs, without SQLAlchemy's `+driver` suffix."""
+    return urlunsplit(("postgresql", *urlsplit(url)[1:]))

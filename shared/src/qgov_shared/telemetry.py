@@ -1,6 +1,6 @@
 """Tracing and logging: one trace from an HTTP request, through the outbox, into consumers.
 
-HTTP requests are traced by FastAPI's own telemetry (`SERVER_TELEMETRY`), httpx by
+HTTP requests are traced by FastAPI's own telemetry (`http.telemetry.SERVER_TELEMETRY`), httpx by
 OpenTelemetry's library, and asyncpg too when every
 statement is to be a span (`trace_sql_statements`): under SQLAlchemy and beside it, every
 statement goes through asyncpg. Kafka is traced by
@@ -20,11 +20,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -37,26 +35,18 @@ _propagator = TraceContextTextMapPropagator()
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _tracer = trace.get_tracer("qgov")
 
-_UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-SERVER_TELEMETRY: TelemetryConfig = {
-    # One server span per request, named by the route FastAPI matched. OpenTelemetry's FastAPI
-    # instrumentor matched each request against every route a second time to name its span
-    # (~9% of a profile read's CPU); the spans per dependency, endpoint and serialization cost
-    # more than they tell.
-    "operation_spans": False,
-    # Its log records of a refused request carry the input, which can be personal data (a
-    # complainant's name and phone): none go to a log pipeline.
-    "logs": False,
-    "exclude": lambda scope: scope.get("path") in _UNTRACED_PATHS,
-}
-
 
 def configure_tracing(
-    service_name: str, *, sample_ratio: float = 1.0, sql_statements: bool = False
+    service_name: str,
+    *,
+    sample_ratio: float = 1.0,
+    sql_statements: bool = False,
+    http_clients: bool = True,
 ) -> TracerProvider:
     """Install the process's tracer provider and client instrumentation once; export over OTLP
     when an endpoint is set. Root spans are sampled at `sample_ratio`; every other span follows
-    its parent, across HTTP and Kafka alike."""
+    its parent, across HTTP and Kafka alike. `http_clients=False` leaves httpx alone (and
+    unloaded), for a process that makes no HTTP calls: the relay's."""
     # Process-wide, from now on: every statement of every connection.
     sql = AsyncPGInstrumentor()
     if sql_statements and not sql.is_instrumented_by_opentelemetry:
@@ -64,7 +54,10 @@ def configure_tracing(
     provider = trace.get_tracer_provider()
     if isinstance(provider, TracerProvider):
         return provider
-    HTTPXClientInstrumentor().instrument()
+    if http_clients:
+        from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+        HTTPXClientInstrumentor().instrument()
     name = os.environ.get("OTEL_SERVICE_NAME", service_name)
     provider = TracerProvider(
         resource=Resource.create({"service.name": name}),

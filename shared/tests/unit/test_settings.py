@@ -9,6 +9,7 @@ from qgov_shared.settings import (
     Environment,
     ServiceSettings,
     database_url_for,
+    libpq_dsn,
 )
 
 
@@ -107,6 +108,11 @@ def test_service_database_url_keeps_query_options():
     )
     assert url.database == "d"
     assert url.query == {"ssl": "require", "application_name": "q"}
+
+
+def test_libpq_urls_drop_the_driver_and_keep_the_rest():
+    url = "postgresql+asyncpg://u:p%40ss@db:5432/d?ssl=require"
+    assert libpq_dsn(url) == "postgresql://u:p%40ss@db:5432/d?ssl=require"
 
 
 def test_production_refuses_the_default_demo_secret(monkeypatch):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from qgov_shared.backbone import OUTBOX_CHANNEL
+from qgov_shared.outbox import OUTBOX_CHANNEL
 
 revision: str = "backbone_0002"
 down_revision: str | Sequence[str] | None = "backbone_0001"
