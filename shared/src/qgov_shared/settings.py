@@ -80,8 +80,9 @@ class ServiceSettings(BaseSettings):
         0.005,
         gt=0,
         description="How long a busy thread keeps the interpreter before a waiting one gets "
-        "it (CPython's default): the relay and consumers run on a thread of their own, so lower "
-        "means faster delivery under load and more CPU per request.",
+        "it (CPython's default): the consumers (and a relay not in its own process) run on a "
+        "thread of their own, so lower means faster delivery under load and more CPU per "
+        "request.",
     )
 
     outbox_retention_days: int = Field(7, description="Keep published outbox rows this long.")
