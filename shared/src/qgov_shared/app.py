@@ -211,11 +211,9 @@ def create_service_app(
         runtime = build_runtime(settings, dependencies.clock)
         app.state.runtime = runtime
         background: dict[str, Work] = {}  # on the background loop's thread
-        processes: dict[str, Work] = {}  # each in a child process, kept by this loop
+        relay_process = settings.run_outbox_relay and settings.outbox_relay_process
         if settings.run_outbox_relay:
-            if settings.outbox_relay_process:
-                processes["outbox-relay"] = functools.partial(run_relay_process, settings)
-            else:
+            if not relay_process:
                 background["outbox-relay"] = runtime.outbox_relay().run
             retention = Retention.from_settings(settings)
             runtime.every(
@@ -232,13 +230,11 @@ def create_service_app(
             # First: a consumer subscribing to a missing topic, or a relay publishing to one,
             # would have the broker create it with its defaults, not the platform's partitions.
             await _provision_topics(runtime, subscriptions)
-            await asyncio.gather(
-                *(
-                    _supervised(name, functools.partial(keep, runtime.stop), runtime.stop)
-                    for name, keep in processes.items()
-                ),
-                *([runtime.run_background(background)] if background else []),
-            )
+            work = [runtime.run_background(background)] if background else []
+            if relay_process:
+                keep = functools.partial(run_relay_process, settings, runtime.stop)
+                work.append(_supervised("outbox-relay", keep, runtime.stop))
+            await asyncio.gather(*work)
 
         runtime.spawn("topics and background work", provision_then_run_background)
         if on_startup is not None:

@@ -38,6 +38,7 @@ OUTBOX_TABLE = "outbox_events"
 not load SQLAlchemy)."""
 OUTBOX_CHANNEL = "qgov_outbox"
 """The channel an insert into the outbox notifies on commit (migration backbone_0002)."""
+
 # Any constant works: every service has a database of its own.
 RELAY_LOCK_ID = 0x7167_6F76  # "qgov"
 RELAY_APPLICATION_NAME = "qgov-outbox-relay"

@@ -79,7 +79,7 @@ class TestStack:
             "kafka_session_timeout_ms": session_timeout,
             "kafka_heartbeat_interval_ms": session_timeout // 6,
             "consumer_retry_backoff_s": 0.01,
-            # A relay process costs each service start ~1 s of CPU, which the suite's hundreds
+            # A relay process costs each service start ~2 s of CPU, which the suite's hundreds
             # of starts cannot spend: the same relay runs beside the consumers instead, and
             # tests/backbone/test_relay_process.py runs it in its process.
             "outbox_relay_process": False,
