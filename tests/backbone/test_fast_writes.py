@@ -3,6 +3,8 @@ part of the unit of work: they commit with the session's writes and vanish with 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import asyncpg
 import pytest
 from sqlalchemy import BigInteger, Column, MetaData, Table, Text, func, select
@@ -15,6 +17,7 @@ from qgov_shared.backbone import outbox_events
 from qgov_shared.db import is_infrastructure_failure
 from qgov_shared.sql import FastInsert
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
+from qgov_shared.uow import UnitOfWork
 from tests.backbone.conftest import ENTERPRISES
 
 _PING = FastInsert(Ping.__table__, returning="id")
@@ -41,25 +44,73 @@ async def test_a_fast_insert_commits_with_the_sessions_own_writes(
     assert await _pings(demo) == [(ENTERPRISES[0], "fast"), (ENTERPRISES[1], "through the session")]
 
 
+class _Abandoned(Exception):
+    pass
+
+
+async def _abandon(demo: RunningService, write: Callable[[UnitOfWork], Awaitable[None]]) -> None:
+    """`write` in a unit of work that is then left with an error, uncommitted."""
+
+    async def write_then_fail() -> None:
+        async with demo.runtime.unit_of_work() as uow:
+            await write(uow)
+            raise _Abandoned
+
+    with pytest.raises(_Abandoned):
+        await write_then_fail()
+
+
 async def test_a_fast_insert_before_any_session_statement_still_rolls_back(
     demo_without_consumers: RunningService,
 ) -> None:
+    async def insert(uow: UnitOfWork) -> None:
+        # The transaction's first statement: had it run outside the unit's transaction, it
+        # would have committed on its own.
+        await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[0], "message": "x"})
+
+    await _abandon(demo_without_consumers, insert)
+
+    assert await _pings(demo_without_consumers) == []
+
+
+async def test_the_session_first_then_a_fast_insert_commit_together(
+    demo_without_consumers: RunningService,
+) -> None:
     demo = demo_without_consumers
+    async with demo.runtime.unit_of_work() as uow:
+        uow.session.add(Ping(credit_code=ENTERPRISES[1], message="through the session"))
+        await uow.session.flush()
+        await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[0], "message": "fast"})
+        await uow.commit()
 
-    class Abandoned(Exception):
-        pass
+    assert await _pings(demo) == [(ENTERPRISES[1], "through the session"), (ENTERPRISES[0], "fast")]
 
-    async def insert_then_fail() -> None:
-        async with demo.runtime.unit_of_work() as uow:
-            # The transaction's first statement: had it run outside the session's transaction,
-            # it would have committed on its own.
-            await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[0], "message": "x"})
-            raise Abandoned
 
-    with pytest.raises(Abandoned):
-        await insert_then_fail()
+async def test_a_session_that_joins_after_a_fast_insert_rolls_back_with_it(
+    demo_without_consumers: RunningService,
+) -> None:
+    async def write_both(uow: UnitOfWork) -> None:
+        await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[0], "message": "x"})
+        uow.session.add(Ping(credit_code=ENTERPRISES[1], message="y"))
+        await uow.session.flush()
 
-    assert await _pings(demo) == []
+    await _abandon(demo_without_consumers, write_both)
+
+    assert await _pings(demo_without_consumers) == []
+
+
+async def test_fast_inserts_after_a_commit_start_a_transaction_that_commits_too(
+    demo_without_consumers: RunningService,
+) -> None:
+    demo = demo_without_consumers
+    async with demo.runtime.unit_of_work() as uow:
+        await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[0], "message": "1st"})
+        await uow.commit()
+        await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[1], "message": "2nd"})
+        await uow.commit()
+        await _PING.one(await uow.connection(), {"credit_code": ENTERPRISES[2], "message": "lost"})
+
+    assert await _pings(demo) == [(ENTERPRISES[0], "1st"), (ENTERPRISES[1], "2nd")]
 
 
 async def test_json_columns_and_scalar_defaults_are_written_as_sqlalchemy_would(
