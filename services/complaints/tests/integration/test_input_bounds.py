@@ -4,6 +4,9 @@ with the NUL character, which PostgreSQL cannot store."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+
 import pytest
 
 from qgov_shared.ids import BIGINT_LIMIT
@@ -32,6 +35,22 @@ async def test_nul_in_a_complaint_is_refused_naming_each_field(desk: Desk) -> No
     body["respondent"]["name"] = "韶关\x00某电器"
     response = await desk.client.post("/api/v1/complaints", json=body)
     assert pointers(problem(response, 422)) == ["#/respondent/name", "#/facts"]
+    assert await desk.submissions() == 0
+
+
+async def test_nul_in_a_body_sent_in_chunks_is_refused_too(desk: Desk) -> None:
+    """No Content-Length, so only Transfer-Encoding says a body follows: it is read all the
+    same (the check skips only requests that declare no body)."""
+    text = json.dumps(complaint_body(facts="电饭煲\x00无法加热")).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield text[:100]
+        yield text[100:]
+
+    headers = {"Content-Type": "application/json"}
+    response = await desk.client.post("/api/v1/complaints", content=chunks(), headers=headers)
+    assert response.request.headers["transfer-encoding"] == "chunked"
+    assert pointers(problem(response, 422)) == ["#/facts"]
     assert await desk.submissions() == 0
 
 

@@ -18,6 +18,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from qgov_shared.http.middleware import declares_body
 from qgov_shared.http.problems import ProblemException, field_error, json_pointer
 
 NUL = "\x00"
@@ -62,6 +63,8 @@ def _query_names(dependant: Dependant) -> Iterator[str]:
 
 
 async def _in_body(request: Request) -> list[dict[str, str]]:
+    if not declares_body(request.scope):
+        return []  # reading an absent body is still a trip through every middleware's receive
     try:
         body = await request.body()
     except RuntimeError:  # a route taking Form fields has had FastAPI parse the stream already
