@@ -1173,8 +1173,8 @@ QUICK = {
 FULL = {
     "enterprises": 10_000,
     "feed": 1_000_000,
-    "requests": 3_000,
-    "warmup": 300,
+    "requests": 10_000,
+    "warmup": 1_000,
     "pages": 200,
     "samples": 100,
     "runs": 3,
@@ -1186,8 +1186,8 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     add = parser.add_argument
     add("--enterprises", type=int, help="E, enterprise profiles seeded (10000)")
     add("--feed", type=int, help="F, credit changes in the feed; depths 0, F/10, F (1000000)")
-    add("--requests", type=int, help="timed profile reads per app (3000)")
-    add("--warmup", type=int, help="untimed profile reads first (300)")
+    add("--requests", type=int, help="timed profile reads per app (10000)")
+    add("--warmup", type=int, help="untimed profile reads first (1000)")
     add("--concurrency", type=int, default=32, help="connections reading profiles (32)")
     add("--pages", type=int, help="timed reads of each feed page (200)")
     add("--samples", type=int, help="N, records and complaints timed end to end (100)")
