@@ -32,6 +32,19 @@ CursorStr = Annotated[str, Query(pattern=r"^[0-9]{1,18}$", description="a feed i
 MAX_FEED_LIMIT = 1000
 
 
+# Routes are tried in order, and the profile is the platform's busiest read: it comes first.
+@router.get("/enterprises/{credit_code}/profile", response_model=Profile, tags=["view"])
+async def profile(
+    credit_code: CreditCodeStr, principal: CurrentPrincipal, deps: GatewayDependenciesDep
+) -> Response:
+    """Everything the platform knows of one enterprise, in one call. The public sees public
+    counts and records; the enterprise itself and regulators of its region see everything."""
+    # The stored document was validated as a Profile when it was written: sent as it is.
+    async with deps.read_pool.connection() as connection:
+        body = await queries.profile(connection, credit_code, principal)
+    return Response(body, media_type="application/json")
+
+
 @router.get("/status/sources", response_model=list[SourceStatus], tags=["status"])
 async def sources(session: SessionDep) -> list[SourceStatus]:
     """Per event source, the newest event the gateway's read model has taken in."""
@@ -57,18 +70,6 @@ async def find_enterprises(
     name: what anyone may see of each (its name, region and grade)."""
     items, next_cursor = await search.enterprises(session, q.strip(), page)
     return EnterpriseHits.model_validate({"items": items, "next_cursor": next_cursor})
-
-
-@router.get("/enterprises/{credit_code}/profile", response_model=Profile, tags=["view"])
-async def profile(
-    credit_code: CreditCodeStr, principal: CurrentPrincipal, deps: GatewayDependenciesDep
-) -> Response:
-    """Everything the platform knows of one enterprise, in one call. The public sees public
-    counts and records; the enterprise itself and regulators of its region see everything."""
-    # The stored document was validated as a Profile when it was written: sent as it is.
-    async with deps.read_pool.connection() as connection:
-        body = await queries.profile(connection, credit_code, principal)
-    return Response(body, media_type="application/json")
 
 
 @router.get("/governance/overview", response_model=Overview, tags=["view"])

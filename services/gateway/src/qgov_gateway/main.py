@@ -60,10 +60,11 @@ def create_app(settings: GatewaySettings | None = None, *, clock: Clock = system
         deps,
         title="QGov",
         description="The one public entry to QGov, the quality-governance platform.",
-        # The catch-all routing comes last: the gateway's own paths answer first.
+        # The catch-all routing comes last: the gateway's own paths answer first. Routes are
+        # tried in order (~3 µs each): the read model's, the busiest, before identity's.
         routers=[
-            identity_api.router,
             api.router,
+            identity_api.router,
             webhooks_api.router,
             platform_docs.router,
             routing.router,
