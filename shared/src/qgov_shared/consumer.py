@@ -136,19 +136,25 @@ class EventConsumer:
 
     async def process(self, records: list[ConsumerRecord]) -> None:
         """Apply records in their order (per partition, the only order Kafka keeps)."""
-        decoded = [pair for record in records if (pair := await self._decode(record))]
+        decoded = await self._decoded(records)
         for start in range(0, len(decoded), self._batch_size):
             chunk = decoded[start : start + self._batch_size]
             if len(chunk) == 1 or not await self._apply_together(chunk):
                 for record, event in chunk:
                     await self._apply_with_retries(record, event)
 
-    async def _decode(self, record: ConsumerRecord) -> tuple[ConsumerRecord, CloudEvent] | None:
-        try:
-            return record, CloudEvent.from_json(record.value)
-        except (ValidationError, ValueError, TypeError) as error:
-            await self._dead_letter(record, error, attempts=1)
-            return None
+    async def _decoded(
+        self, records: list[ConsumerRecord]
+    ) -> list[tuple[ConsumerRecord, CloudEvent]]:
+        """Each record with its CloudEvent; one that is none is dead-lettered (no coroutine per
+        record: decoding is the whole of a well-formed record's work here)."""
+        decoded = []
+        for record in records:
+            try:
+                decoded.append((record, CloudEvent.from_json(record.value)))
+            except (ValidationError, ValueError, TypeError) as error:
+                await self._dead_letter(record, error, attempts=1)
+        return decoded
 
     async def _apply_together(self, chunk: list[tuple[ConsumerRecord, CloudEvent]]) -> bool:
         """One transaction for the whole chunk; False (nothing applied) if any part failed."""
