@@ -673,7 +673,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
     add("--seconds", type=float, help="how long to commit at --rate (5)")
     add("--concurrency", type=int, default=64, help="inserting tasks, and their pool size (64)")
     add("--inserts", type=int, help="single-row inserts per run (N/8)")
-    add("--drain", type=int, help="events the EventConsumer drains per run (N/10)")
+    add("--drain", type=int, help="events the EventConsumer drains per run (N/2)")
     add("--quick", action="store_true", help=f"smaller sizes for a smoke run: {QUICK}")
     add("--loop", choices=("uvloop", "asyncio"), default="uvloop", help="event loop (uvloop)")
     add("--json", type=Path, help="also write every figure to this JSON file")
@@ -688,7 +688,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
         seconds=args.seconds,
         concurrency=args.concurrency,
         inserts=args.inserts or max(args.events // 8, args.concurrency),
-        drain=args.drain or max(args.events // 10, 100),
+        drain=args.drain or max(args.events // 2, 100),
     )
     return options, args
 
