@@ -188,10 +188,10 @@ class EventConsumer:
 
     def _span(self, fresh: list[tuple[ConsumerRecord, CloudEvent]]):
         """One span for the work, continuing the first event's trace and linking the others'."""
-        traceparents = [_header(record, "traceparent") or e.traceparent for record, e in fresh]
         record, event = fresh[0]
+        others = (_traceparent(other, e) for other, e in fresh[1:])  # read if it is recorded
         return consumer_span(
-            record.topic, event.type, traceparents[0], traceparents[1:], len(fresh)
+            record.topic, event.type, _traceparent(record, event), others, len(fresh)
         )
 
     async def _apply_with_retries(self, record: ConsumerRecord, event: CloudEvent) -> None:
@@ -251,6 +251,10 @@ class EventConsumer:
         highwater = self._consumer.highwater(partition)
         if highwater is not None:
             self.stats.lag[partition] = max(highwater - next_offset, 0)
+
+
+def _traceparent(record: ConsumerRecord, event: CloudEvent) -> str | None:
+    return _header(record, "traceparent") or event.traceparent
 
 
 def _header(record: ConsumerRecord, name: str) -> str | None:

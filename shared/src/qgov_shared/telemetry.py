@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -87,31 +87,34 @@ def consumer_span(
     topic: str,
     event_type: str,
     traceparent: str | None,
-    linked: Sequence[str | None] = (),
+    linked: Iterable[str | None] = (),
     count: int = 1,
 ) -> Iterator[None]:
     """A CONSUMER span that continues the producer's trace when the message carries one; a
-    batch's other messages are linked, as OpenTelemetry's messaging conventions do."""
+    batch's other messages are linked, as OpenTelemetry's messaging conventions do.
+
+    `linked` is read only if the span is recorded. Most are not (a trace is sampled or not at
+    its start), and reading each message's traceparent was ~9% of a consumer's CPU on a chunk
+    of 100. Links added after the start are the same links; only a sampler would miss them,
+    and ours decides by the parent alone."""
     parent = _propagator.extract({"traceparent": traceparent} if traceparent else {})
-    links = [
-        trace.Link(span_context)
-        for other in linked
-        if other
-        and (span_context := trace.get_current_span(_extract(other)).get_span_context()).is_valid
-    ]
     token = otel_context.attach(parent)
     try:
         with _tracer.start_as_current_span(
             f"{topic} process",
             kind=SpanKind.CONSUMER,
-            links=links,
             attributes={
                 "messaging.system": "kafka",
                 "messaging.destination.name": topic,
                 "messaging.batch.message_count": count,
                 "cloudevents.event_type": event_type,
             },
-        ):
+        ) as span:
+            if span.is_recording():
+                for other in filter(None, linked):
+                    context = trace.get_current_span(_extract(other)).get_span_context()
+                    if context.is_valid:
+                        span.add_link(context)
             yield
     finally:
         otel_context.detach(token)

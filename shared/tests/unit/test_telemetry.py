@@ -1,16 +1,21 @@
-"""Log lines carry the service, the request and the trace they belong to."""
+"""Log lines carry the service, the request and the trace they belong to; a trace follows its
+caller's sampling; a consumer's span links the other events of its chunk."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 
 from opentelemetry import trace
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from qgov_shared.telemetry import (
     JsonLogFormatter,
     LogContextFilter,
     configure_tracing,
+    consumer_span,
     current_traceparent,
     request_id,
     sampler,
@@ -66,3 +71,35 @@ def test_a_callers_sampled_trace_is_followed_whatever_the_ratio() -> None:
     assert not decision(None).decision.is_sampled()
     always_starts = sampler(1.0)
     assert always_starts.should_sample(None, 1, "root").decision.is_sampled()
+
+
+def _traceparent(trace_id: int, sampled: bool) -> str:
+    return f"00-{trace_id:032x}-00f067aa0ba902b7-{'01' if sampled else '00'}"
+
+
+def test_a_recorded_consumer_span_links_the_chunks_other_events() -> None:
+    exporter = InMemorySpanExporter()
+    configure_tracing("qgov-tests").add_span_processor(SimpleSpanProcessor(exporter))
+    others = [_traceparent(2, sampled=False), None, _traceparent(3, sampled=True)]
+
+    with consumer_span("qgov.demo", "qgov.demo.ping.recorded.v1", _traceparent(1, True), others):
+        pass
+
+    [span] = [s for s in exporter.get_finished_spans() if s.context.trace_id == 1]
+    exporter.shutdown()
+    assert [link.context.trace_id for link in span.links] == [2, 3]
+    assert span.attributes["messaging.batch.message_count"] == 1
+
+
+def test_an_unrecorded_consumer_span_never_reads_the_others_traceparents() -> None:
+    configure_tracing("qgov-tests")
+    read = []
+
+    def others() -> Iterator[str]:
+        read.append(True)
+        yield _traceparent(3, sampled=True)
+
+    with consumer_span("qgov.demo", "qgov.demo.ping.recorded.v1", _traceparent(1, False), others()):
+        assert not trace.get_current_span().is_recording()
+
+    assert read == []
