@@ -7,7 +7,7 @@ a failed use case publishes nothing.
 
 The ORM session is opened only when a use case asks for it. Hot paths that send their
 statements straight to asyncpg (`uow.connection()`) run on a Core connection instead: an ORM
-session around one costs ~100 µs of CPU a unit of work, a fifth of a whole one-row insert with
+session around one costs ~100 µs of CPU a unit of work, a quarter of a whole one-row insert with
 its outbox row. A session asked for after that joins the same connection and transaction.
 """
 
