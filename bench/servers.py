@@ -103,7 +103,7 @@ async def wait_ready(server: Server) -> None:
 
 async def wait_settled(server: Server) -> None:
     """Until the server, its children included, is idle. A service answers /readyz while its
-    relay process is still importing (~1-2 s of CPU): counted in a timed load, that start-up
+    relay process is still importing (~0.7-2 s of CPU): counted in a timed load, that start-up
     was ~0.3 ms of CPU a request over 3,000 requests."""
     deadline = now() + READY_TIMEOUT_S
     before = cpu_seconds(server.process.pid) or 0.0
