@@ -2,6 +2,7 @@
 raw baselines on the same stack, in one run.
 
     python -m bench.credit [--enterprises 10000] [--records 1000000] [--events 20000] [--runs 1]
+                           [--statements]
 
 Starts PostgreSQL and the broker once (or uses QGOV_DATABASE_URL / QGOV_KAFKA_BOOTSTRAP_SERVERS),
 then, in every run, on a fresh credit database:
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -51,6 +53,7 @@ from bench.common import (
     repeat_runs,
     stack_session,
 )
+from bench.statement_times import statement_times
 from qgov_credit import SERVICE, domain
 from qgov_credit.handlers import CHINA, Context, grading
 from qgov_credit.handlers.intake import take_in_all
@@ -106,6 +109,7 @@ class Options:
     events: int
     runs: int
     rebuild_limit_s: float
+    statements: bool = False  # time the intake's statements (a breakdown; slows the intake)
 
 
 # --- (a) seeding -------------------------------------------------------------------------------
@@ -581,7 +585,11 @@ async def measure(
         figures["raw_consume"] = await raw_consume(settings, topic, options.events)
         log.info("run %d: raw consume done in %.1fs", run, now() - started)
         started = now()
-        figures |= await intake(runtime, policy, options.events)
+        with statement_times() if options.statements else contextlib.nullcontext() as times:
+            figures |= await intake(runtime, policy, options.events)
+        if times is not None:
+            console.print(f"[bold]run {run}: the intake's statements (timed, so slower)[/bold]")
+            times.print(console, now() - started, per=options.events, unit="event")
         log.info("run %d: intake done in %.1fs", run, now() - started)
         after = await _counts(dsn)
         figures["after_intake"] = after
@@ -732,6 +740,11 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
         help="cancel grading.rebuild after this many seconds and report it unfinished (180)",
     )
     add("--quick", action="store_true", help=f"smaller sizes for a smoke run: {QUICK}")
+    add(
+        "--statements",
+        action="store_true",
+        help="print the time the intake waited on each SQL statement (slows the intake)",
+    )
     add("--json", type=Path, help="also write every figure to this JSON file")
     add("-v", "--verbose", action="store_true", help="log each step")
     args = parse_sizes(parser, argv, QUICK, FULL)
@@ -743,6 +756,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, argparse.Namespace]:
         events=args.events,
         runs=args.runs,
         rebuild_limit_s=args.rebuild_limit,
+        statements=args.statements,
     )
     return options, args
 
