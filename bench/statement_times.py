@@ -4,7 +4,7 @@ the server's work together).
 
     with statement_times() as times:
         ...  # the path measured
-    times.print(console, wall_s)
+    times.print(console, wall_s, per=events, unit="event")
 
 Waiting is what the process does while the database works, so the total against the path's
 wall time splits it into the database's share and this process's own (Python, the broker).
