@@ -31,6 +31,7 @@ from qgov_shared.auth import TokenVerifier
 from qgov_shared.clock import Clock, system_clock
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import SessionFactory, create_engine, create_session_factory
+from qgov_shared.heap import freeze_startup_heap, thaw_heap
 from qgov_shared.housekeeping import Retention, tidy
 from qgov_shared.http import health, metrics
 from qgov_shared.http.middleware import BodyRulesMiddleware, RequestContextMiddleware
@@ -239,9 +240,11 @@ def create_service_app(
         runtime.spawn("topics and background work", provision_then_run_background)
         if on_startup is not None:
             await on_startup(app)
+        freeze_startup_heap()
         try:
             yield
         finally:
+            thaw_heap()
             await runtime.shutdown()
 
     # The background loop's thread waits up to this long for the interpreter at each await

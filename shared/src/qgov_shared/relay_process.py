@@ -23,6 +23,7 @@ import sys
 
 import uvloop
 
+from qgov_shared.heap import freeze_startup_heap
 from qgov_shared.kafka import new_producer
 from qgov_shared.outbox import OutboxRelay
 from qgov_shared.settings import ServiceSettings
@@ -94,6 +95,7 @@ async def _relay_until_told_to_stop() -> None:
     until_the_service_goes = asyncio.ensure_future(stdin.read())
     until_the_service_goes.add_done_callback(lambda _: stop.set())
     relay = OutboxRelay.from_settings(settings, lambda: new_producer(settings))
+    freeze_startup_heap()
     try:
         await relay.run(stop)
     finally:
