@@ -43,6 +43,7 @@ from bench import floors
 from bench.common import (
     PartitionsAssigned,
     Row,
+    as_the_service_runs,
     bench_parser,
     console,
     parse_sizes,
@@ -134,10 +135,11 @@ async def measure(stack: TestStack, options: Options, run: int) -> dict[str, flo
         ("raw latency", lambda: raw_latency(stack, options)),
         ("end-to-end latency", lambda: end_to_end(stack, options)),
     ]
-    for name, step in steps:
-        started = now()
-        figures |= await step()
-        log.info("run %d: %s done in %.1fs", run, name, now() - started)
+    with as_the_service_runs():  # its collector settings, for every figure and baseline alike
+        for name, step in steps:
+            started = now()
+            figures |= await step()
+            log.info("run %d: %s done in %.1fs", run, name, now() - started)
     figures["relay_floor"] = floors.relay_floor(figures["raw_produce"], figures["relay_statements"])
     return figures
 

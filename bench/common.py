@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import math
 import shutil
@@ -21,6 +22,7 @@ from aiokafka import ConsumerRebalanceListener
 from rich.console import Console
 from rich.table import Table
 
+from qgov_shared.heap import freeze_startup_heap, thaw_heap
 from qgov_shared.testing.stack import TestStack, start_stack
 
 # Pipes get a fixed width, so tables stay whole in logs and CI output.
@@ -66,6 +68,21 @@ def _stop(stop_stack: Callable[[], object] | None, work_dir: Path, *, keep: bool
         console.print(f"[yellow]logs kept in {work_dir}[/yellow]")
     else:
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def as_the_service_runs() -> Iterator[None]:
+    """The collector as a service's lifespan sets it (`qgov_shared.heap`), while one of its
+    mechanisms runs in this process: what the benchmark built before (seeded data, the events
+    it produced) is then left out of the collector's walks, as a service's start-up heap is,
+    and the figures measure the mechanism rather than this process's heap."""
+    thresholds = gc.get_threshold()
+    freeze_startup_heap()
+    try:
+        yield
+    finally:
+        thaw_heap()
+        gc.set_threshold(*thresholds)
 
 
 def percentile(values: list[float], percent: int) -> float:

@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url
 from bench.common import (
     PartitionsAssigned,
     Row,
+    as_the_service_runs,
     bench_parser,
     console,
     parse_sizes,
@@ -557,9 +558,11 @@ async def measure(
         )
 
         started = now()
-        figures |= await raw_assess(dsn, policy, at)
+        with as_the_service_runs():  # the floor gets the service's collector settings too
+            figures |= await raw_assess(dsn, policy, at)
         log.info("run %d: raw assess done in %.1fs", run, now() - started)
-        figures |= await rebuild(runtime, policy, options.rebuild_limit_s)
+        with as_the_service_runs():
+            figures |= await rebuild(runtime, policy, options.rebuild_limit_s)
         if figures["rebuild_report"] is None:
             console.print(
                 f"[bold red]run {run}: grading.rebuild did not finish within "
@@ -585,7 +588,10 @@ async def measure(
         figures["raw_consume"] = await raw_consume(settings, topic, options.events)
         log.info("run %d: raw consume done in %.1fs", run, now() - started)
         started = now()
-        with statement_times() if options.statements else contextlib.nullcontext() as times:
+        with (
+            as_the_service_runs(),
+            statement_times() if options.statements else contextlib.nullcontext() as times,
+        ):
             figures |= await intake(runtime, policy, options.events)
         if times is not None:
             console.print(f"[bold]run {run}: the intake's statements (timed, so slower)[/bold]")

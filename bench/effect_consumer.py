@@ -29,6 +29,7 @@ from qgov_demo.main import RECEIPTS_GROUP, DemoSettings
 from qgov_shared.consumer import EventConsumer, Subscription
 from qgov_shared.db import create_engine, create_session_factory
 from qgov_shared.envelope import CloudEvent
+from qgov_shared.heap import freeze_startup_heap
 from qgov_shared.kafka import new_consumer, new_producer
 from qgov_shared.uow import UnitOfWork
 
@@ -84,6 +85,7 @@ async def consume(settings: DemoSettings, topic: str) -> dict[int, float]:
     )
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    freeze_startup_heap()  # as a service's lifespan does once it is built
     running = asyncio.create_task(consumer.run(stop))
     try:
         await asyncio.wait(
