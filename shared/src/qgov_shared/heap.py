@@ -2,9 +2,10 @@
 
 CPython's collector walks every tracked object of a generation each time it collects it. A
 service's start-up leaves ~150k objects that live as long as the process (modules, models,
-routes, compiled SQL, the policy); under the filing benchmark a full collection came every
-~1.3 s and walked all of them, 65 ms each, with every request in flight waiting. Frozen after
-start-up, they are left out of every collection (memory is still freed by reference counting).
+routes, compiled SQL, the policy); under the filing benchmark a full collection came every one
+to two seconds and walked all of them, ~65 ms each, with every request in flight waiting.
+Frozen after start-up, they are left out of every collection (memory is still freed by
+reference counting).
 
 At the default young threshold (700) the young generation was collected every nine requests
 or so, with 32 requests in flight: whatever they still held was promoted to the older
