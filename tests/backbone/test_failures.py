@@ -4,7 +4,11 @@ parked in the dead-letter topic while the messages after it are still processed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import logging
+import os
+import signal
 
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -15,9 +19,12 @@ from qgov_demo.main import DemoSettings, create_app
 from qgov_shared.consumer import Subscription
 from qgov_shared.db import create_session_factory, is_infrastructure_failure
 from qgov_shared.devstack.embedded import EmbeddedBroker, free_port
+from qgov_shared.devstack.processes import is_alive
 from qgov_shared.testing.stack import RunningService, TestStack, run_service, wait_for
 
 from .conftest import ENTERPRISES, produce_raw, read_one, receipts, record_ping, unpublished_count
+
+_STOPS_WITHIN_S = 15  # well inside Kubernetes' default 30 s grace period
 
 
 @pytest.fixture
@@ -61,6 +68,30 @@ async def test_events_written_while_the_broker_is_down_arrive_after_it_returns(
         # Each probe bootstraps a client of its own within a 1 s bound, so on a loaded machine the
         # first probe after the restart can still time out; the readiness must come back.
         await wait_for(lambda: _ready(demo), within=10, what="readiness after the outage")
+
+
+async def test_a_service_whose_broker_dies_mid_join_still_stops_when_told(
+    stack: TestStack, private_broker: EmbeddedBroker
+) -> None:
+    # As when `qgov up` is killed hard: the broker and the services get their SIGTERM together,
+    # and a consumer may be waiting for its group's answer. No one is left to SIGKILL a service
+    # that then hangs, as Kubernetes would.
+    async with contextlib.AsyncExitStack() as running:
+        running.enter_context(_killed_when_a_consumer_asks_to_join(private_broker))
+        await running.enter_async_context(
+            run_service(
+                stack,
+                SERVICE,
+                create_app,
+                DemoSettings,
+                kafka_bootstrap_servers=private_broker.bootstrap_servers,
+            )
+        )
+        await wait_for(lambda: _dead(private_broker), what="the broker killed mid-join")
+        stopping = asyncio.create_task(running.aclose())
+        await asyncio.wait({stopping}, timeout=_STOPS_WITHIN_S)
+        assert stopping.done(), f"still stopping {_STOPS_WITHIN_S} s after it was told"
+        stopping.result()
 
 
 async def test_undecodable_message_is_parked_and_the_next_one_processed(
@@ -164,6 +195,32 @@ async def test_an_unreachable_database_stops_the_consumer_instead_of_parking_eve
 
     service.runtime.start_consumer(subscription)
     await wait_for(lambda: _applied(service, [ping]), what="the ping, once the database answers")
+
+
+@contextlib.contextmanager
+def _killed_when_a_consumer_asks_to_join(broker: EmbeddedBroker):
+    """SIGKILL `broker` as aiokafka sends a JoinGroup: the broker holds the answer for a second,
+    so the consumer is then waiting for it. Told by aiokafka's own log line."""
+    pid = broker.pid
+
+    class KillOnJoin(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("(Re-)joining group") and is_alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+    coordinator_log = logging.getLogger("aiokafka.consumer.group_coordinator")
+    handler, level = KillOnJoin(), coordinator_log.level
+    coordinator_log.addHandler(handler)
+    coordinator_log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        coordinator_log.removeHandler(handler)
+        coordinator_log.setLevel(level)
+
+
+async def _dead(broker: EmbeddedBroker) -> bool:
+    return not is_alive(broker.pid)
 
 
 async def _all_published(service: RunningService) -> bool:

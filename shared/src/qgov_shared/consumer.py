@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from qgov_shared.db import is_infrastructure_failure
 from qgov_shared.envelope import CloudEvent
 from qgov_shared.kafka import dead_letter_topic
+from qgov_shared.loops import unless_stopped
 from qgov_shared.telemetry import consumer_span
 from qgov_shared.uow import UnitOfWork
 
@@ -117,8 +118,10 @@ class EventConsumer:
         else:
             self._consumer.subscribe(topics=list(self.subscription.topics), listener=listener)
         try:
-            await self._producer.start()
-            await self._consumer.start()
+            # Starting waits on the broker (the group's first assignment); a broker gone by then
+            # would hold a stopping service forever.
+            if not await unless_stopped(self._starting_clients(), stop):
+                return
             while not stop.is_set():
                 batches = await self._consumer.getmany(timeout_ms=200, max_records=500)
                 if not batches:
@@ -133,6 +136,10 @@ class EventConsumer:
             self.partitions = frozenset()
             await self._consumer.stop()
             await self._producer.stop()
+
+    async def _starting_clients(self) -> None:
+        await self._producer.start()
+        await self._consumer.start()
 
     async def process(self, records: list[ConsumerRecord]) -> None:
         """Apply records in their order (per partition, the only order Kafka keeps)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 Work = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -59,3 +59,22 @@ async def run_in_own_loop(name: str, work: Work, stop: asyncio.Event) -> None:
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(its_stop.set)
     await finished
+
+
+async def unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Await `work` unless `stop` is set first, which cancels it; whether `work` finished.
+    Its failure, if it fails, is raised."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        return False
+    task.result()
+    return True
