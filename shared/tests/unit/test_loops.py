@@ -1,4 +1,5 @@
-"""Work on a loop of its own runs in another thread, stops when told, and hands back its error."""
+"""Work on a loop of its own runs in another thread, stops when told, and hands back its error;
+work raced against a stop is cancelled by it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 import pytest
 import uvloop
 
-from qgov_shared.loops import run_in_own_loop
+from qgov_shared.loops import run_in_own_loop, unless_stopped
 
 
 async def test_work_runs_on_another_thread_until_stop_is_set() -> None:
@@ -60,3 +61,25 @@ def test_the_work_loop_is_of_the_callers_kind() -> None:
 
     uvloop.run(caller())
     assert kinds == [uvloop.Loop]
+
+
+async def test_work_done_before_the_stop_is_reported_finished() -> None:
+    assert await unless_stopped(asyncio.sleep(0), asyncio.Event()) is True
+
+
+async def test_a_stop_cancels_work_that_would_wait_forever() -> None:
+    stop = asyncio.Event()
+    forever = asyncio.get_running_loop().create_future()
+    racing = asyncio.create_task(unless_stopped(forever, stop))
+    await asyncio.sleep(0)
+    stop.set()
+    assert await asyncio.wait_for(racing, 5) is False
+    assert forever.cancelled()
+
+
+async def test_work_that_fails_before_the_stop_raises_its_error() -> None:
+    async def fails() -> None:
+        raise ConnectionError("broker gone")
+
+    with pytest.raises(ConnectionError, match="broker gone"):
+        await unless_stopped(fails(), asyncio.Event())
